@@ -1,0 +1,56 @@
+import { decideDeploy } from '../../src/branch-guard';
+import { readRunContext } from '../../src/context';
+
+const SHA = 'a'.repeat(40);
+const ctx = (env: Record<string, string>) =>
+  readRunContext({ GITHUB_SHA: SHA, GITHUB_EVENT_NAME: 'push', ...env });
+
+describe('decideDeploy', () => {
+  test('pull requests never push or deploy', () => {
+    const d = decideDeploy(
+      ctx({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/1/merge', GITHUB_HEAD_REF: 'main' }),
+      ['**'],
+    );
+    expect(d).toEqual({
+      mayPush: false,
+      mayDeploy: false,
+      reason: expect.stringContaining('pull-request events never deploy'),
+    });
+  });
+
+  test('the default branch deploys by default; others build and push only', () => {
+    expect(decideDeploy(ctx({ GITHUB_REF: 'refs/heads/main' }), undefined).mayDeploy).toBe(true);
+    const other = decideDeploy(ctx({ GITHUB_REF: 'refs/heads/feature/x' }), undefined);
+    expect(other).toMatchObject({ mayPush: true, mayDeploy: false });
+    expect(other.reason).toBe('branch feature/x does not match deploy-on (main)');
+  });
+
+  test('deploy-on globs', () => {
+    expect(decideDeploy(ctx({ GITHUB_REF: 'refs/heads/release/1.2' }), ['main', 'release/*']).mayDeploy).toBe(
+      true,
+    );
+    expect(decideDeploy(ctx({ GITHUB_REF: 'refs/heads/release/1/2' }), ['release/*']).mayDeploy).toBe(false);
+  });
+
+  test('a tag is not a branch', () => {
+    expect(decideDeploy(ctx({ GITHUB_REF: 'refs/tags/v1' }), undefined)).toMatchObject({
+      mayDeploy: false,
+      mayPush: true,
+    });
+  });
+});
+
+describe('readRunContext', () => {
+  test('rejects a missing or short SHA with one line', () => {
+    expect(() => readRunContext({ GITHUB_SHA: 'abc' })).toThrow(
+      /^GITHUB_SHA is "abc": expected a full 40-character commit SHA/,
+    );
+  });
+
+  test('builds the run URL and reads the default branch from the payload', () => {
+    const c = ctx({ GITHUB_REPOSITORY: 'acme/api', GITHUB_RUN_ID: '42', GITHUB_REF: 'refs/heads/main' });
+    expect(c.runUrl).toBe('https://github.com/acme/api/actions/runs/42');
+    expect(c.shortSha).toBe('aaaaaaa');
+    expect(c.defaultBranch).toBe('main');
+  });
+});

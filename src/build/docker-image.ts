@@ -1,0 +1,158 @@
+import type Docker from 'dockerode';
+import type { RegistryAuth } from './registry-auth';
+
+/** One line of the engine's JSON progress stream (build or push). */
+interface ProgressEvent {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  aux?: { ID?: string; Digest?: string; Tag?: string };
+  progressDetail?: { current?: number };
+  id?: string;
+}
+
+export class DockerStreamError extends Error {
+  constructor(
+    message: string,
+    readonly lastLines: string[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Follows a progress stream to its end. The engine reports build and push errors in-band, inside
+ * the stream, while the HTTP call itself succeeded: those become a DockerStreamError carrying the
+ * last lines, so the user sees Docker's own words.
+ */
+async function follow(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  onLine: (line: string) => void,
+): Promise<{ events: ProgressEvent[]; lastLines: string[] }> {
+  const lastLines: string[] = [];
+  const events: ProgressEvent[] = [];
+  let inBandError: string | undefined;
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null) => (err ? reject(err) : resolve()),
+      (event: ProgressEvent) => {
+        events.push(event);
+        if (event.error || event.errorDetail) inBandError = event.errorDetail?.message ?? event.error;
+        // Byte-count updates ("Pushing 3.1MB/8MB") would drown the log; the final status lines say enough.
+        if (event.progressDetail?.current !== undefined) return;
+        const status =
+          event.status && event.id && !event.status.includes(event.id)
+            ? `${event.id}: ${event.status}`
+            : event.status;
+        const text = (event.stream ?? status ?? '').replace(/\n+$/, '');
+        for (const line of text.split('\n').filter((l) => l.trim() !== '')) {
+          onLine(line);
+          lastLines.push(line);
+          if (lastLines.length > 20) lastLines.shift();
+        }
+      },
+    );
+  });
+  if (inBandError) throw new DockerStreamError(inBandError.trim(), lastLines);
+  return { events, lastLines };
+}
+
+export interface BuildRequest {
+  contextDir: string;
+  files: string[];
+  dockerfile: string;
+  tag: string;
+  buildArgs: Record<string, string>;
+  target?: string;
+  labels: Record<string, string>;
+  auth?: RegistryAuth;
+}
+
+/** Builds with the engine's builder; resolves to the image id. */
+export async function buildImage(
+  docker: Docker,
+  req: BuildRequest,
+  onLine: (l: string) => void,
+): Promise<string> {
+  // Credentials for private base images (FROM): the engine wants them per registry host.
+  const a = req.auth;
+  const registryconfig =
+    a?.username && a.password
+      ? { [a.serveraddress]: { username: a.username, password: a.password } }
+      : undefined;
+  const stream = await docker.buildImage(
+    { context: req.contextDir, src: req.files },
+    {
+      t: req.tag,
+      dockerfile: req.dockerfile,
+      buildargs: req.buildArgs,
+      target: req.target ?? '',
+      labels: req.labels,
+      rm: true,
+      forcerm: true,
+      registryconfig,
+    },
+  );
+  const { events } = await follow(docker, stream, onLine);
+  const id = events.map((e) => e.aux?.ID).find(Boolean);
+  return id ?? (await docker.getImage(req.tag).inspect()).Id;
+}
+
+/** Pushes `repo:tag`; resolves to the manifest digest the registry stored. */
+export async function pushImage(
+  docker: Docker,
+  repo: string,
+  tag: string,
+  auth: RegistryAuth | undefined,
+  onLine: (l: string) => void,
+): Promise<string | undefined> {
+  const stream = await docker.getImage(repo).push({ tag, authconfig: auth ?? {} });
+  const { events } = await follow(docker, stream, onLine);
+  const fromAux = events.map((e) => e.aux?.Digest).find(Boolean);
+  if (fromAux) return fromAux;
+  const fromStatus = events
+    .map((e) => /digest: (sha256:[0-9a-f]{64})/.exec(e.status ?? '')?.[1])
+    .find(Boolean);
+  if (fromStatus) return fromStatus;
+  const info = await docker.getImage(`${repo}:${tag}`).inspect();
+  return info.RepoDigests?.find((d) => d.startsWith(`${repo}@`))?.split('@')[1];
+}
+
+export type RemoteLookup = { exists: true; digest: string } | { exists: false };
+
+/**
+ * Asks the registry (through the engine) whether `ref` exists. 404 means absent; 401/403 mean the
+ * registry refused us, which must not be mistaken for "absent" (that would rebuild and then fail
+ * to push, or worse, silently deploy something else).
+ */
+export async function lookupRemote(
+  docker: Docker,
+  ref: string,
+  auth: RegistryAuth | undefined,
+): Promise<RemoteLookup> {
+  try {
+    const data = (await docker.getImage(ref).distribution({ authconfig: auth })) as {
+      Descriptor?: { digest?: string };
+    };
+    const digest = data.Descriptor?.digest;
+    if (!digest) throw new Error(`the registry answered without a digest for ${ref}`);
+    return { exists: true, digest };
+  } catch (err) {
+    const e = err as { statusCode?: number; json?: { message?: string }; message?: string };
+    const message = (e.json?.message ?? e.message ?? String(err)).trim();
+    if (e.statusCode === 404 || /manifest unknown|not found/i.test(message)) return { exists: false };
+    if (
+      e.statusCode === 401 ||
+      e.statusCode === 403 ||
+      /unauthorized|denied|authentication required/i.test(message)
+    ) {
+      throw new Error(
+        `the registry refused access to ${ref} (${message}); check registry-username and registry-password`,
+      );
+    }
+    throw new Error(`could not ask the registry about ${ref}: ${message}`);
+  }
+}

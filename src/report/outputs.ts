@@ -1,0 +1,19 @@
+import { resultOf, type RunReport } from './run-report';
+
+/** The step outputs, by their public names. Absent values are empty strings, never "undefined". */
+export function computeOutputs(r: RunReport): Record<string, string> {
+  const b = r.build;
+  return {
+    result: resultOf(r),
+    sha: r.ctx?.sha ?? '',
+    image: b?.image ?? '',
+    digest: b?.digest ?? '',
+    'image-ref': b?.imageRef ?? '',
+    'build-skipped': String(b?.buildSkipped ?? false),
+    coverage: r.gate?.coverage ? String(r.gate.coverage.percent) : '',
+    stages: JSON.stringify(
+      r.records.map(({ name, status, durationMs, detail }) => ({ name, status, durationMs, detail })),
+    ),
+    'duration-ms': String(r.durationMs),
+  };
+}

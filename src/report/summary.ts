@@ -1,0 +1,136 @@
+import { clip, codeBlock, formatMs, table } from './markdown';
+import { failedStage, resultOf, type RunReport } from './run-report';
+import type { GateResult } from '../stages/gate';
+import type { BuildResult } from '../stages/build';
+
+/** GitHub rejects a step summary over 1 MiB; we stay well under it whatever the reports hold. */
+export const SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024;
+const MAX_LISTED_TESTS = 50;
+
+const ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
+
+/** The job summary: one page a person can read at a glance. Pure: the edge writes it. */
+export function renderSummary(r: RunReport): string {
+  const parts = [headline(r)];
+  if (r.inputError) {
+    parts.push(
+      `**Cause:** ${r.inputError}\n\n**Next step:** correct that input in the workflow file and re-run. Nothing was built or deployed.`,
+    );
+    return finish(parts);
+  }
+  parts.push(failureBox(r));
+  parts.push(
+    table(
+      ['Stage', 'Status', 'Duration', 'Detail'],
+      r.records.map((s) => [
+        s.name,
+        `${ICON[s.status]} ${s.status}`,
+        s.status === 'skipped' ? '' : formatMs(s.durationMs),
+        clip(s.detail, 300),
+      ]),
+    ),
+  );
+  if (r.build) parts.push(buildSection(r.build));
+  if (r.gate) parts.push(gateSection(r.gate));
+  return finish(parts);
+}
+
+function headline(r: RunReport): string {
+  const env = r.environment;
+  const sha = r.ctx ? ` · \`${r.ctx.shortSha}\`` : '';
+  const ref = r.ctx?.branch ? ` on \`${r.ctx.branch}\`` : '';
+  const text = {
+    deployed: `✅ Deployed to ${env}`,
+    'rolled-back': `↩️ Rolled back ${env}`,
+    failed: `❌ Failed${failedStage(r) ? ` at ${failedStage(r)}` : ''} (${env})`,
+    skipped: `⏭️ Nothing deployed to ${env}`,
+    planned: `📝 Dry run for ${env}: nothing changed`,
+  }[resultOf(r)];
+  return `## safe-deploy: ${text}${sha}${ref}\n\nTotal time ${formatMs(r.durationMs)}.`;
+}
+
+function failureBox(r: RunReport): string {
+  const failed = r.records.find((s) => s.status === 'failed');
+  if (!failed) {
+    const why = r.decision?.reason;
+    return why && resultOf(r) === 'skipped' ? `> [!NOTE]\n> Deploy skipped: ${why}.` : '';
+  }
+  const next = failed.hint ?? 'Read the stage log above the summary for the details, fix, and re-run.';
+  return `> [!CAUTION]\n> **${failed.name} failed:** ${failed.detail}\n>\n> **Next step:** ${next}\n>\n> The previous version keeps serving: nothing was deployed by this run.`;
+}
+
+function buildSection(b: BuildResult): string {
+  const rows = [
+    ['Image', `\`${b.image}\``],
+    ['Digest', b.digest ? `\`${b.digest}\`` : '(not pushed)'],
+    ['Reference', b.imageRef ? `\`${b.imageRef}\`` : ''],
+    [
+      'Built',
+      b.buildSkipped
+        ? 'no: already in the registry for this commit'
+        : b.status === 'passed'
+          ? 'yes'
+          : 'failed',
+    ],
+    ['Pushed', b.pushed ? `yes (${b.tags.join(', ')})` : b.buildSkipped ? 'already there' : 'no'],
+  ];
+  let out = `### Image\n\n${table(
+    ['', ''],
+    rows.filter((row) => row[1] !== ''),
+  )}`;
+  if (b.lastLines?.length) out += `\n\nLast lines from Docker:\n\n${codeBlock(b.lastLines)}`;
+  return out;
+}
+
+function gateSection(g: GateResult): string {
+  const out: string[] = ['### Tests and coverage'];
+  if (g.tests) {
+    const t = g.tests;
+    out.push(
+      `${t.total} tests: ${t.total - t.failed - t.skipped} passed, ${t.failed} failed, ${t.skipped} skipped.`,
+    );
+    const list = (title: string, failures: typeof t.blocking): void => {
+      if (failures.length === 0) return;
+      const rows = failures
+        .slice(0, MAX_LISTED_TESTS)
+        .map((f) => [
+          f.classname ? `${f.classname} › ${f.name}` : f.name,
+          f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.reportFile,
+          clip(f.message, 200),
+        ]);
+      out.push(`**${title}**\n\n${table(['Test', 'Where', 'Message'], rows)}`);
+      if (failures.length > MAX_LISTED_TESTS)
+        out.push(`…and ${failures.length - MAX_LISTED_TESTS} more (see the annotations).`);
+    };
+    list('Failed tests', t.blocking);
+    list('Quarantined (failed, not blocking)', t.quarantined);
+  }
+  if (g.coverage) {
+    const c = g.coverage;
+    const vs =
+      c.threshold === undefined
+        ? ''
+        : c.percent >= c.threshold
+          ? ` (threshold ${c.threshold}%: met)`
+          : ` (threshold ${c.threshold}%: **not met**)`;
+    out.push(
+      `Line coverage: **${c.percent}%** (${c.linesCovered} of ${c.linesValid} lines, ${c.format})${vs}.`,
+    );
+  }
+  if (g.outputTail) {
+    out.push(
+      `Last lines of \`${g.outputTail.command}\` (exit code ${g.outputTail.exitCode}):\n\n${codeBlock(g.outputTail.lines)}`,
+    );
+  }
+  return out.length > 1 ? out.join('\n\n') : '';
+}
+
+function finish(parts: string[]): string {
+  const text = `${parts.filter(Boolean).join('\n\n')}\n`;
+  if (Buffer.byteLength(text) <= SUMMARY_LIMIT) return text;
+  // Cut on a line boundary, well inside the limit, and say so.
+  const cut = Buffer.from(text)
+    .subarray(0, SUMMARY_LIMIT - 200)
+    .toString('utf8');
+  return `${cut.slice(0, cut.lastIndexOf('\n'))}\n\n…summary cut to stay under GitHub's 1 MiB limit; the full details are in the log.\n`;
+}

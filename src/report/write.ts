@@ -1,0 +1,27 @@
+import * as core from '@actions/core';
+import { redact } from '../secrets';
+import type { Annotation } from '../types';
+
+/** The runner edge: outputs, annotations and the job summary, all passed through `redact`. */
+export function writeOutputs(outputs: Record<string, string>): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redact(value));
+}
+
+export function writeAnnotations(annotations: Annotation[]): void {
+  for (const a of annotations) {
+    const props = { title: a.title && redact(a.title), file: a.file, startLine: a.line };
+    const message = redact(a.message);
+    if (a.level === 'error') core.error(message, props);
+    else if (a.level === 'warning') core.warning(message, props);
+    else core.notice(message, props);
+  }
+}
+
+/** Best effort: a summary that cannot be written is a warning, never a failed run. */
+export async function writeSummary(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(redact(markdown)).write();
+  } catch (err) {
+    core.warning(`Could not write the job summary: ${(err as Error).message}`);
+  }
+}

@@ -11,6 +11,7 @@ import { writeAnnotations, writeOutputs, writeSummary } from './report/write';
 import { registerSecret } from './secrets';
 import { runBuild } from './stages/build';
 import { runGate } from './stages/gate';
+import { runMigrate } from './stages/migrate';
 
 /** Orchestrates the stages; each stage's logic lives in its own module. */
 export async function run(): Promise<void> {
@@ -37,7 +38,10 @@ export async function run(): Promise<void> {
     } catch (err) {
       core.warning(`Could not write the step outputs: ${(err as Error).message}`);
     }
-    writeAnnotations(report.gate?.annotations ?? []);
+    writeAnnotations(
+      [...(report.gate?.annotations ?? []), ...(report.migrate?.annotations ?? [])],
+      report.workDir ?? '.',
+    );
     await writeSummary(renderSummary(report));
   });
 
@@ -52,6 +56,7 @@ export async function run(): Promise<void> {
 async function runStages(report: RunReport): Promise<void> {
   const inputs = parseInputs((name) => core.getInput(name), registerSecret);
   report.environment = inputs.environment;
+  report.workDir = inputs.workingDirectory;
   report.dryRun = inputs.dryRun;
   const ctx = readRunContext();
   report.ctx = ctx;
@@ -73,6 +78,23 @@ async function runStages(report: RunReport): Promise<void> {
         workDir: inputs.workingDirectory,
         mayPush: decision.mayPush,
         gateLabel,
+        log,
+      }),
+    );
+  }
+
+  const m = inputs.migrate;
+  if (!m.migrationsDir && !m.migrateCommand)
+    pipeline.skip('migrate', 'no migrations-dir or migrate-command set');
+  else {
+    report.migrate = await pipeline.stage('migrate', 'lint and apply database migrations', () =>
+      runMigrate(m, {
+        ctx,
+        workDir: inputs.workingDirectory,
+        mayDeploy: decision.mayDeploy,
+        notDeployingBecause: decision.reason,
+        dryRun: inputs.dryRun,
+        image: report.build?.imageRef ?? report.build?.image,
         log,
       }),
     );

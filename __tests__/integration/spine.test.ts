@@ -54,7 +54,9 @@ describe('gate, build and push through dist/index.js', () => {
     expect(stages(run.outputs).map((s) => [s.name, s.status])).toEqual([
       ['gate', 'passed'],
       ['build', 'passed'],
+      ['migrate', 'skipped'],
     ]);
+    expect(stages(run.outputs)[2]!.detail).toBe('no migrations-dir or migrate-command set');
     expect(Number(run.outputs['duration-ms'])).toBeGreaterThan(0);
     expect(run.summary).toContain('| gate | ✅ passed |');
     expect(run.summary).toContain(digest!);

@@ -10,6 +10,9 @@ export function computeOutputs(r: RunReport): Record<string, string> {
     digest: b?.digest ?? '',
     'image-ref': b?.imageRef ?? '',
     'build-skipped': String(b?.buildSkipped ?? false),
+    'migrations-applied': JSON.stringify(r.migrate?.applied.map((a) => a.name) ?? []),
+    // Findings not allowed by a comment: the ones someone still has to look at.
+    'migration-findings': String(r.migrate?.findings.filter((f) => !f.allowed).length ?? 0),
     coverage: r.gate?.coverage ? String(r.gate.coverage.percent) : '',
     stages: JSON.stringify(
       r.records.map(({ name, status, durationMs, detail }) => ({ name, status, durationMs, detail })),

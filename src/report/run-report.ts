@@ -2,6 +2,7 @@ import type { RunContext } from '../context';
 import type { DeployDecision } from '../branch-guard';
 import type { GateResult } from '../stages/gate';
 import type { BuildResult } from '../stages/build';
+import type { MigrateResult } from '../stages/migrate';
 import type { StageName, StageRecord } from '../types';
 
 export type RunResultKind = 'deployed' | 'rolled-back' | 'failed' | 'skipped' | 'planned';
@@ -9,11 +10,13 @@ export type RunResultKind = 'deployed' | 'rolled-back' | 'failed' | 'skipped' | 
 /** Everything the report needs, gathered by main.ts; the report stage only reads it. */
 export interface RunReport {
   environment: string;
+  workDir?: string;
   ctx?: RunContext;
   decision?: DeployDecision;
   records: StageRecord[];
   gate?: GateResult;
   build?: BuildResult;
+  migrate?: MigrateResult;
   /** Set when inputs were invalid: nothing else ran. */
   inputError?: string;
   dryRun: boolean;

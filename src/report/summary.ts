@@ -2,6 +2,7 @@ import { clip, codeBlock, formatMs, table } from './markdown';
 import { failedStage, resultOf, type RunReport } from './run-report';
 import type { GateResult } from '../stages/gate';
 import type { BuildResult } from '../stages/build';
+import type { MigrateResult } from '../stages/migrate';
 
 /** GitHub rejects a step summary over 1 MiB; we stay well under it whatever the reports hold. */
 export const SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024;
@@ -32,6 +33,7 @@ export function renderSummary(r: RunReport): string {
   );
   if (r.build) parts.push(buildSection(r.build));
   if (r.gate) parts.push(gateSection(r.gate));
+  if (r.migrate) parts.push(migrateSection(r.migrate));
   return finish(parts);
 }
 
@@ -123,6 +125,54 @@ function gateSection(g: GateResult): string {
     );
   }
   return out.length > 1 ? out.join('\n\n') : '';
+}
+
+const MAX_LISTED_FINDINGS = 100;
+
+function migrateSection(m: MigrateResult): string {
+  const out: string[] = ['### Migrations'];
+  if (m.basis)
+    out.push(
+      `Pending (${m.basis}): ${m.pending.length ? m.pending.map((p) => `\`${p}\``).join(', ') : 'none'}.`,
+    );
+  if (m.applied.length) {
+    out.push(
+      table(
+        ['Applied', 'Time', 'Attempts'],
+        m.applied.map((a) => [`\`${a.name}\``, formatMs(a.durationMs), String(a.attempts)]),
+      ),
+    );
+  }
+  if (m.failure) out.push(`**Failed:** ${m.failure.error}`);
+  if (m.findings.length) {
+    const rows = m.findings
+      .slice(0, MAX_LISTED_FINDINGS)
+      .map((f) => [`${f.file}:${f.line}`, `\`${f.rule}\`${f.allowed ? ' (allowed)' : ''}`, f.why, f.fix]);
+    out.push(`**Lint findings**\n\n${table(['Where', 'Rule', 'Why', 'Safe alternative'], rows)}`);
+    if (m.findings.length > MAX_LISTED_FINDINGS)
+      out.push(`…and ${m.findings.length - MAX_LISTED_FINDINGS} more (see the annotations).`);
+  } else if (m.pending.length) out.push('Lint: no findings.');
+  if (m.window) {
+    const state = m.window.open
+      ? 'open now'
+      : `closed; next opens ${m.window.nextStart?.slice(0, 16).replace('T', ' ')} UTC`;
+    out.push(
+      `Migration window \`${m.window.text}\`: ${state} (${m.window.lockingFindings} lock-taking statement(s)).`,
+    );
+  }
+  if (m.newerInDatabase?.length) {
+    const rows = m.newerInDatabase.map((n) => [
+      `\`${n.name}\``,
+      n.appliedAt.slice(0, 19).replace('T', ' '),
+      n.backwardCompatible === undefined ? 'unknown' : n.backwardCompatible ? 'yes' : '**no**',
+    ]);
+    out.push(
+      `The database is ahead of this commit (a rollback). These newer migrations stay applied:\n\n${table(['Migration', 'Applied (UTC)', 'Backward compatible (lint)'], rows)}`,
+    );
+  }
+  if (m.commandTail?.length && m.status === 'failed')
+    out.push(`Last lines of \`migrate-command\`:\n\n${codeBlock(m.commandTail)}`);
+  return out.join('\n\n');
 }
 
 function finish(parts: string[]): string {

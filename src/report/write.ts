@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as core from '@actions/core';
 import { redact } from '../secrets';
 import type { Annotation } from '../types';
@@ -7,9 +8,18 @@ export function writeOutputs(outputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redact(value));
 }
 
-export function writeAnnotations(annotations: Annotation[]): void {
+/**
+ * GitHub places an annotation by a path relative to the repository root (GITHUB_WORKSPACE); stage
+ * results give paths relative to working-directory.
+ */
+export function writeAnnotations(
+  annotations: Annotation[],
+  workDir: string,
+  workspace = process.env.GITHUB_WORKSPACE,
+): void {
   for (const a of annotations) {
-    const props = { title: a.title && redact(a.title), file: a.file, startLine: a.line };
+    const file = a.file && workspace ? path.relative(workspace, path.resolve(workDir, a.file)) : a.file;
+    const props = { title: a.title && redact(a.title), file, startLine: a.line };
     const message = redact(a.message);
     if (a.level === 'error') core.error(message, props);
     else if (a.level === 'warning') core.warning(message, props);

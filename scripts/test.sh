@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "[test] installing npm dependencies"
-  npm ci --no-audit --no-fund
+  # Not `npm ci`: npm 11.19 rejects any lock without every platform's optional bindings of
+  # unrs-resolver (a jest dependency), even one it just wrote. `npm install` honours the lock as is.
+  npm install --no-audit --no-fund
 fi
 bash scripts/services.sh
 echo "[test] typecheck, lint, format"

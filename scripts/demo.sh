@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end, on this machine: the bundled example app (examples/hello-app) is gated,
-# built, pushed to the local registry and migrated into a local PostgreSQL database, by running
-# dist/index.js exactly as the GitHub runner would.
+# built, pushed to the local registry, migrated into a local PostgreSQL database and deployed with
+# zero downtime behind a Caddy proxy on http://127.0.0.1:8080, by running dist/index.js exactly as
+# the GitHub runner would.
 # Run it again after changing examples/hello-app: the commit SHA is derived from the app's content.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,10 @@ set +e
     INPUT_IMAGE=127.0.0.1:5000/hello-app \
     INPUT_DATABASE-URL="postgres://postgres:${SAFE_DEPLOY_PG_PASSWORD:-safe-deploy}@127.0.0.1:5432/hello_app" \
     INPUT_MIGRATIONS-DIR=migrations \
+    INPUT_DEPLOY-TO=docker INPUT_APP=hello-app INPUT_NETWORK=host \
+    INPUT_PROXY-IMAGE=safe-deploy-test/caddy:latest INPUT_PUBLIC-PORT="${SAFE_DEPLOY_DEMO_PORT:-8080}" \
+    INPUT_HEALTH-TIMEOUT=20s INPUT_HEALTH-INTERVAL=250ms INPUT_DRAIN-TIMEOUT=2s \
+    INPUT_HEALTH-URL="http://127.0.0.1:${SAFE_DEPLOY_DEMO_PORT:-8080}/health" \
     node "$ROOT/dist/index.js"
 )
 code=$?
@@ -47,5 +52,6 @@ echo
 echo "[demo] exit code $code"
 echo "[demo] outputs:      $RUN_DIR/outputs.txt"
 echo "[demo] job summary:  $RUN_DIR/summary.md"
-grep -E '^(result|image|digest|build-skipped|migrations-applied)<<' -A1 "$RUN_DIR/outputs.txt" | grep -v -- '^--$' | paste - - | sed 's/<<ghadelimiter_[^\t]*\t/ = /; s/^/[demo]   /'
+grep -E '^(result|image|digest|build-skipped|migrations-applied|previous-sha|url)<<' -A1 "$RUN_DIR/outputs.txt" | grep -v -- '^--$' | paste - - | sed 's/<<ghadelimiter_[^\t]*\t/ = /; s/^/[demo]   /'
+[ "$code" = 0 ] && echo "[demo] the app answers: $(curl -fsS "http://127.0.0.1:${SAFE_DEPLOY_DEMO_PORT:-8080}/" | head -c 200)"
 exit $code

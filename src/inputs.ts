@@ -11,6 +11,9 @@ import {
   parseNumber,
 } from './inputs/values';
 import { parseWindow, type MigrationWindow } from './migrate/window';
+import { parseDeploy, parseVerify, type DeployInputs, type VerifyInputs } from './inputs/deploy';
+
+export type { DeployInputs, VerifyInputs } from './inputs/deploy';
 
 export { InputError } from './inputs/errors';
 export type { InputGetter } from './inputs/values';
@@ -63,10 +66,12 @@ export interface Inputs {
   gate: GateInputs;
   build: BuildInputs;
   migrate: MigrateInputs;
+  deploy: DeployInputs;
+  verify: VerifyInputs;
 }
 
 /** Inputs whose values are secrets: masked before anything else happens, never echoed. */
-export const SECRET_INPUTS = ['registry-password', 'database-url', 'github-token'] as const;
+export const SECRET_INPUTS = ['registry-password', 'database-url', 'github-token', 'ssh-key'] as const;
 
 // Docker's reference grammar, repository part only (the tag is always the commit SHA).
 const IMAGE_RE =
@@ -109,6 +114,8 @@ export function parseInputs(get: InputGetter, onSecret: (value: string) => void 
     gate: parseGate(get, opt),
     build: parseBuild(get, opt, workingDirectory),
     migrate: parseMigrate(get, opt),
+    deploy: parseDeploy(get, workingDirectory, onSecret),
+    verify: parseVerify(get),
   };
   crossCheck(inputs);
   return inputs;
@@ -225,6 +232,13 @@ function crossCheck(i: Inputs): void {
       'migrate-in-image',
       'true',
       'needs image to be set (it runs migrate-command inside the new image)',
+    );
+  }
+  if (i.deploy.deployTo && !i.build.image) {
+    throw new InputError(
+      'deploy-to',
+      i.deploy.deployTo,
+      'needs image to be set (deploy runs the image this run builds)',
     );
   }
   if (i.migrate.migrateInImage && !i.migrate.migrateCommand) {

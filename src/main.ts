@@ -12,6 +12,8 @@ import { registerSecret } from './secrets';
 import { runBuild } from './stages/build';
 import { runGate } from './stages/gate';
 import { runMigrate } from './stages/migrate';
+import { runDeploy, targetOptions } from './stages/deploy';
+import { runVerify } from './stages/verify';
 
 /** Orchestrates the stages; each stage's logic lives in its own module. */
 export async function run(): Promise<void> {
@@ -42,7 +44,14 @@ export async function run(): Promise<void> {
       [...(report.gate?.annotations ?? []), ...(report.migrate?.annotations ?? [])],
       report.workDir ?? '.',
     );
-    await writeSummary(renderSummary(report));
+    let summary: string;
+    try {
+      summary = renderSummary(report);
+    } catch (err) {
+      // The summary must never cost the run its outputs or its verdict.
+      summary = `## safe-deploy\n\nThe summary could not be rendered (${(err as Error).message}); see the log.\n`;
+    }
+    await writeSummary(summary);
   });
 
   const result = resultOf(report);
@@ -62,7 +71,17 @@ async function runStages(report: RunReport): Promise<void> {
   report.ctx = ctx;
   const decision = decideDeploy(ctx, inputs.deployOn);
   report.decision = decision;
-  const pipeline = new Pipeline(log);
+  // The runner cancels a job with SIGINT, then SIGTERM: stop at the next safe point, leave the
+  // previous version serving, release the deploy lock, and still report.
+  const cancel = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (!cancel.signal.aborted)
+        core.warning(`Received ${sig}: cancelling; the previous version keeps serving.`);
+      cancel.abort();
+    });
+  }
+  const pipeline = new Pipeline(log, cancel.signal);
   report.records = pipeline.records;
 
   report.gate = await pipeline.stage('gate', 'lint, tests and coverage', () =>
@@ -99,4 +118,35 @@ async function runStages(report: RunReport): Promise<void> {
       }),
     );
   }
+
+  const d = inputs.deploy;
+  if (!d.deployTo) {
+    pipeline.skip('deploy', 'no deploy-to set');
+    pipeline.skip('verify', 'no deploy-to set');
+    return;
+  }
+  if (!decision.mayDeploy || inputs.dryRun) {
+    const why = inputs.dryRun ? 'dry run: nothing changed' : (decision.reason ?? 'this run does not deploy');
+    pipeline.skip('deploy', why);
+    pipeline.skip('verify', why);
+    return;
+  }
+  const image = report.build?.imageRef ?? report.build?.image ?? '';
+  const stageOpts = { ctx, environment: inputs.environment, signal: cancel.signal, log };
+  report.deploy = await pipeline.stage(
+    'deploy',
+    `start ${ctx.shortSha}, health-check it, switch traffic`,
+    () => runDeploy(d, inputs.verify, { ...stageOpts, image }),
+  );
+  report.verify = await pipeline.stage('verify', 'check the live version, roll back on failure', () =>
+    runVerify(inputs.verify, {
+      url: report.deploy?.url,
+      previous: report.deploy?.previous,
+      current: report.deploy?.current,
+      target: targetOptions(d, inputs.verify, stageOpts),
+      workDir: inputs.workingDirectory,
+      signal: cancel.signal,
+      log,
+    }),
+  );
 }

@@ -33,18 +33,21 @@ export class Pipeline {
       return undefined;
     }
     const started = Date.now();
+    // A stage that throws has no result of its own type: record the failure, return undefined, and
+    // never hand later code a half-filled result.
+    let thrown: string | undefined;
     const result = await this.log.group(`${name}: ${title}`, async () => {
       try {
         const r = await fn();
         this.log.info(`${name} ${r.status}: ${r.detail}`);
         return r;
       } catch (err) {
-        const detail = err instanceof Error ? err.message : String(err);
-        this.log.info(`${name} failed: ${detail}`);
-        return { status: 'failed', detail } as StageResult as R;
+        thrown = err instanceof Error ? err.message : String(err);
+        this.log.info(`${name} failed: ${thrown}`);
+        return undefined;
       }
     });
-    this.record(name, result, Date.now() - started);
+    this.record(name, result ?? { status: 'failed', detail: thrown ?? 'failed' }, Date.now() - started);
     return result;
   }
 

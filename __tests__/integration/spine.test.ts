@@ -55,6 +55,8 @@ describe('gate, build and push through dist/index.js', () => {
       ['gate', 'passed'],
       ['build', 'passed'],
       ['migrate', 'skipped'],
+      ['deploy', 'skipped'],
+      ['verify', 'skipped'],
     ]);
     expect(stages(run.outputs)[2]!.detail).toBe('no migrations-dir or migrate-command set');
     expect(Number(run.outputs['duration-ms'])).toBeGreaterThan(0);

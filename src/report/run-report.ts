@@ -3,6 +3,8 @@ import type { DeployDecision } from '../branch-guard';
 import type { GateResult } from '../stages/gate';
 import type { BuildResult } from '../stages/build';
 import type { MigrateResult } from '../stages/migrate';
+import type { DeployResult } from '../stages/deploy';
+import type { VerifyResult } from '../stages/verify';
 import type { StageName, StageRecord } from '../types';
 
 export type RunResultKind = 'deployed' | 'rolled-back' | 'failed' | 'skipped' | 'planned';
@@ -17,6 +19,8 @@ export interface RunReport {
   gate?: GateResult;
   build?: BuildResult;
   migrate?: MigrateResult;
+  deploy?: DeployResult;
+  verify?: VerifyResult;
   /** Set when inputs were invalid: nothing else ran. */
   inputError?: string;
   dryRun: boolean;
@@ -33,6 +37,8 @@ export function failedStage(r: RunReport): StageName | undefined {
  * or a branch outside deploy-on), and the stages table says why.
  */
 export function resultOf(r: RunReport): RunResultKind {
+  // A failed verify that restored the previous version is its own outcome (the run still fails).
+  if (r.verify?.autoRolledBack) return 'rolled-back';
   if (r.inputError || failedStage(r)) return 'failed';
   if (r.dryRun) return 'planned';
   return r.records.some((s) => s.name === 'deploy' && s.status === 'passed') ? 'deployed' : 'skipped';

@@ -3,6 +3,8 @@ import { failedStage, resultOf, type RunReport } from './run-report';
 import type { GateResult } from '../stages/gate';
 import type { BuildResult } from '../stages/build';
 import type { MigrateResult } from '../stages/migrate';
+import type { DeployResult } from '../stages/deploy';
+import type { VerifyResult } from '../stages/verify';
 
 /** GitHub rejects a step summary over 1 MiB; we stay well under it whatever the reports hold. */
 export const SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024;
@@ -34,6 +36,7 @@ export function renderSummary(r: RunReport): string {
   if (r.build) parts.push(buildSection(r.build));
   if (r.gate) parts.push(gateSection(r.gate));
   if (r.migrate) parts.push(migrateSection(r.migrate));
+  if (r.deploy) parts.push(deploySection(r.deploy, r.verify, r));
   return finish(parts);
 }
 
@@ -58,7 +61,12 @@ function failureBox(r: RunReport): string {
     return why && resultOf(r) === 'skipped' ? `> [!NOTE]\n> Deploy skipped: ${why}.` : '';
   }
   const next = failed.hint ?? 'Read the stage log above the summary for the details, fix, and re-run.';
-  return `> [!CAUTION]\n> **${failed.name} failed:** ${failed.detail}\n>\n> **Next step:** ${next}\n>\n> The previous version keeps serving: nothing was deployed by this run.`;
+  const state = r.verify?.autoRolledBack
+    ? 'The previous version was restored automatically and is serving.'
+    : failed.name === 'verify' && r.deploy?.status === 'passed'
+      ? '**The new version is live** (auto-rollback did not restore the previous one).'
+      : 'The previous version keeps serving: nothing was deployed by this run.';
+  return `> [!CAUTION]\n> **${failed.name} failed:** ${failed.detail}\n>\n> **Next step:** ${next}\n>\n> ${state}`;
 }
 
 function buildSection(b: BuildResult): string {
@@ -173,6 +181,51 @@ function migrateSection(m: MigrateResult): string {
   if (m.commandTail?.length && m.status === 'failed')
     out.push(`Last lines of \`migrate-command\`:\n\n${codeBlock(m.commandTail)}`);
   return out.join('\n\n');
+}
+
+function deploySection(d: DeployResult, v: VerifyResult | undefined, r: RunReport): string {
+  const e = d.engine;
+  const short = (x?: { sha: string }): string => (x ? `\`${x.sha.slice(0, 7)}\`` : 'nothing');
+  const after = v?.live ?? (d.status === 'passed' ? d.current : d.previous);
+  const rows = [
+    ['Host', d.host],
+    ['Live before', `${short(d.previous)}${d.previous ? ` (${d.previous.container})` : ''}`],
+    ['Live after', `${short(after)}${after ? ` (${after.container})` : ''}`],
+  ];
+  if (d.url) rows.push(['URL', d.url]);
+  if (e?.health) {
+    const h = e.health;
+    rows.push([
+      'Health checks',
+      `${h.probes} probe(s) of ${h.url}, ${h.healthy ? `healthy after ${formatMs(h.elapsedMs)}` : `not healthy after ${formatMs(h.elapsedMs)}${h.lastStatus ? ` (last: HTTP ${h.lastStatus})` : h.lastError ? ` (last: ${h.lastError})` : ''}`}`,
+    ]);
+  }
+  if (e?.gap)
+    rows.push(['Traffic', 'proxy: none: the old container stopped before the new one started (a short gap)']);
+  if (e?.removed.length) rows.push(['Pruned', e.removed.join(', ')]);
+  if (v?.health)
+    rows.push(['health-url', `${v.health.ok ? 'ok' : 'failed'} after ${v.health.probes} probe(s)`]);
+  if (v?.smoke)
+    rows.push(['smoke-command', v.smoke.ok ? 'passed' : `failed (exit ${v.smoke.exitCode ?? 'timeout'})`]);
+  const out = [`### Deploy\n\n${table(['', ''], rows)}`];
+  if (e?.logs?.length) {
+    const code = e.exitCode !== undefined ? ` (exit code ${e.exitCode})` : '';
+    out.push(`Last log lines of the new container${code}:\n\n${codeBlock(e.logs.slice(-50))}`);
+  }
+  if (v?.smoke && !v.smoke.ok && v.smoke.output.length)
+    out.push(`smoke-command output:\n\n${codeBlock(v.smoke.output.slice(-30))}`);
+  out.push(rollbackHowTo(d, after, r));
+  return out.join('\n\n');
+}
+
+/** How to put the version before this one back: the re-run button, precisely. */
+function rollbackHowTo(d: DeployResult, live: { sha: string } | undefined, r: RunReport): string {
+  const prev = d.previous;
+  if (!prev || prev.sha === live?.sha) return '';
+  const rerun = prev.runUrl
+    ? `re-run [the run that deployed it](${prev.runUrl}) (Re-run all jobs)`
+    : 'open the workflow run that deployed it and choose Re-run all jobs';
+  return `**Roll back** to \`${prev.sha.slice(0, 7)}\` in ${r.environment}: ${rerun}. The image is still in the registry and the container is retained, so nothing is rebuilt.`;
 }
 
 function finish(parts: string[]): string {

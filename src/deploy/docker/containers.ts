@@ -1,0 +1,112 @@
+import type Docker from 'dockerode';
+import { LABELS, type Ctx } from './context';
+import { execIn, statusOf } from './exec';
+
+/** Every container of this app and environment (running or not), newest first. */
+export async function appContainers(ctx: Ctx): Promise<Docker.ContainerInfo[]> {
+  const list = await ctx.docker.listContainers({
+    all: true,
+    filters: { label: [`${LABELS.app}=${ctx.app}`, `${LABELS.environment}=${ctx.environment}`] },
+  });
+  return list.sort((a, b) => createdMs(b) - createdMs(a));
+}
+
+/** `Created` has whole seconds only; the deployed-at label orders containers made in the same second. */
+function createdMs(c: Docker.ContainerInfo): number {
+  const labelled = Date.parse(c.Labels[LABELS.deployedAt] ?? '');
+  return Number.isNaN(labelled) ? c.Created * 1000 : labelled;
+}
+
+export function nameOf(info: Docker.ContainerInfo): string {
+  return (info.Names[0] ?? info.Id).replace(/^\//, '');
+}
+
+/** `<app>-<sha7>-<n>`: n counts up past every container this host has had for that commit. */
+export function nextName(ctx: Ctx, sha: string, existing: readonly Docker.ContainerInfo[]): string {
+  const prefix = `${ctx.appName}-${sha.slice(0, 7)}-`;
+  let n = 0;
+  for (const c of existing) {
+    const name = nameOf(c);
+    if (name.startsWith(prefix)) n = Math.max(n, Number(name.slice(prefix.length)) || 0);
+  }
+  return `${prefix}${n + 1}`;
+}
+
+/**
+ * A free host port for a container on `network: host`. It is read from the host itself (the
+ * proxy shares the host's network namespace, so its /proc/net/tcp is the host's), because the
+ * runner may be another machine; ports promised to stopped safe-deploy containers are skipped too,
+ * so a rollback can restart one on its old port.
+ */
+export async function pickHostPort(ctx: Ctx, prober: string): Promise<number> {
+  const used = await portsInUse(ctx, prober, false);
+  const labelled = await ctx.docker.listContainers({ all: true, filters: { label: [LABELS.port] } });
+  for (const c of labelled) used.add(Number(c.Labels[LABELS.port]));
+  const [lo, hi] = ctx.hostPortRange;
+  for (let i = 0; i < 200; i++) {
+    const port = lo + Math.floor(Math.random() * (hi - lo + 1));
+    if (!used.has(port)) return port;
+  }
+  throw new Error(`no free host port in ${lo}-${hi}`);
+}
+
+/**
+ * Local TCP ports in the prober's network namespace (the host's, on `network: host`): every
+ * socket, or only listening ones (state 0A; a TIME_WAIT left by the proxy does not block a bind).
+ */
+export async function portsInUse(ctx: Ctx, prober: string, listenOnly: boolean): Promise<Set<number>> {
+  const used = new Set<number>();
+  const r = await execIn(ctx.docker, prober, ['cat', '/proc/net/tcp', '/proc/net/tcp6']);
+  for (const m of r.stdout.matchAll(
+    /^\s*\d+:\s+[0-9A-F]+:([0-9A-F]{4})\s+[0-9A-F]+:[0-9A-F]{4}\s+([0-9A-F]{2})\s/gim,
+  )) {
+    if (!listenOnly || m[2] === '0A') used.add(parseInt(m[1] ?? '0', 16));
+  }
+  return used;
+}
+
+/** Stops a container: SIGTERM, then SIGKILL after `timeoutMs`. Already stopped or gone is fine. */
+export async function stopContainer(ctx: Ctx, name: string, timeoutMs: number): Promise<void> {
+  try {
+    await ctx.docker.getContainer(name).stop({ t: Math.max(1, Math.ceil(timeoutMs / 1000)) });
+  } catch (err) {
+    if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
+  }
+}
+
+export async function removeContainer(ctx: Ctx, name: string): Promise<void> {
+  try {
+    await ctx.docker.getContainer(name).remove({ force: true, v: false });
+  } catch (err) {
+    if (statusOf(err) !== 404) throw err;
+  }
+}
+
+/** Keeps the newest `retain` stopped containers (rollback targets) and removes older ones. */
+export async function prune(ctx: Ctx, keep: readonly string[]): Promise<string[]> {
+  const stopped = (await appContainers(ctx)).filter(
+    (c) => c.State !== 'running' && !keep.includes(nameOf(c)),
+  );
+  const removed: string[] = [];
+  for (const c of stopped.slice(ctx.retain)) {
+    await removeContainer(ctx, nameOf(c));
+    removed.push(nameOf(c));
+  }
+  if (removed.length > 0) ctx.log(`removed old containers (retain ${ctx.retain}): ${removed.join(', ')}`);
+  return removed;
+}
+
+/** After a container proved healthy it may restart on its own; before, a crash must stay visible. */
+export async function keepRestarting(ctx: Ctx, name: string): Promise<void> {
+  await ctx.docker
+    .getContainer(name)
+    .update({ RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 } });
+}
+
+export async function startExisting(ctx: Ctx, name: string): Promise<void> {
+  try {
+    await ctx.docker.getContainer(name).start();
+  } catch (err) {
+    if (statusOf(err) !== 304) throw err;
+  }
+}

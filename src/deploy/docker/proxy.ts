@@ -1,0 +1,176 @@
+import type Docker from 'dockerode';
+import { execIn, messageOf, sleep, statusOf } from './exec';
+import { tar } from './tar';
+
+/**
+ * The Caddy proxy: one container per host, shared by every app and environment. Its config is
+ * managed only through the Docker API (putArchive + exec), so a remote host needs nothing else:
+ * the main Caddyfile imports one site file per app and environment, and `caddy reload` applies a
+ * change gracefully (in-flight requests finish on the old upstream).
+ */
+export interface ProxyConfig {
+  name: string;
+  image: string;
+  network: string;
+  admin: string;
+  /** Ports the proxy must publish when it is not on the host's network. */
+  publicPorts: number[];
+  log: (line: string) => void;
+}
+
+const MAIN = '/etc/caddy/Caddyfile';
+const SITES = '/etc/caddy/sites';
+const RELOAD = ['caddy', 'reload', '--config', MAIN, '--adapter', 'caddyfile'];
+
+export function siteFile(app: string, environment: string): string {
+  return `${SITES}/${app}--${environment}.caddy`;
+}
+
+function mainCaddyfile(admin: string): string {
+  return [
+    '# Managed by safe-deploy. Each app and environment owns one file in /etc/caddy/sites/.',
+    '{',
+    `\tadmin ${admin}`,
+    '}',
+    `import ${SITES}/*.caddy`,
+    '',
+  ].join('\n');
+}
+
+/** Creates and starts the proxy if it is missing; starts it if stopped; joins the app's network. */
+export async function ensureProxy(docker: Docker, cfg: ProxyConfig): Promise<void> {
+  const container = docker.getContainer(cfg.name);
+  let info: Docker.ContainerInspectInfo | undefined;
+  try {
+    info = await container.inspect();
+  } catch (err) {
+    if (statusOf(err) !== 404) throw err;
+  }
+  const hostNet = cfg.network === 'host';
+  if (!info) {
+    cfg.log(`creating the proxy container ${cfg.name} (${cfg.image})`);
+    const ports = hostNet ? [] : cfg.publicPorts.map((p) => `${p}/tcp`);
+    await docker.createContainer({
+      name: cfg.name,
+      Image: cfg.image,
+      Labels: { 'safe-deploy.role': 'proxy' },
+      ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
+      HostConfig: {
+        NetworkMode: cfg.network,
+        RestartPolicy: { Name: 'unless-stopped' },
+        // Certificates live in /data: keep them across proxy re-creation (ACME rate limits).
+        Binds: [`${cfg.name}-data:/data`, `${cfg.name}-config:/config`],
+        PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostPort: p.split('/')[0] }]])),
+      },
+    });
+    const files = [{ name: 'etc/caddy/' }, { name: 'etc/caddy/sites/' }];
+    await container.putArchive(tar([...files, { name: MAIN.slice(1), content: mainCaddyfile(cfg.admin) }]), {
+      path: '/',
+    });
+    await container.start();
+    await waitReady(docker, cfg.name);
+    return;
+  }
+  if (!info.State.Running) {
+    cfg.log(`starting the stopped proxy container ${cfg.name}`);
+    await container.start();
+    await waitReady(docker, cfg.name);
+  }
+  // Host-network proxies reach apps on 127.0.0.1; others by container name: they cannot mix.
+  const proxyHostNet = info.HostConfig.NetworkMode === 'host';
+  if (proxyHostNet !== hostNet) {
+    throw new Error(
+      `the proxy ${cfg.name} runs on ${proxyHostNet ? 'the host network' : `network ${info.HostConfig.NetworkMode}`}, ` +
+        `this app on ${hostNet ? 'the host network' : `network ${cfg.network}`}: use the same network for all apps ` +
+        `on a host, or remove the proxy (docker rm -f ${cfg.name}) to re-create it`,
+    );
+  }
+  if (hostNet) return;
+  if (!(cfg.network in (info.NetworkSettings.Networks ?? {}))) {
+    cfg.log(`connecting the proxy to network ${cfg.network}`);
+    await docker.getNetwork(cfg.network).connect({ Container: cfg.name });
+  }
+  const published = Object.keys(info.HostConfig.PortBindings ?? {});
+  const missing = cfg.publicPorts.filter((p) => !published.includes(`${p}/tcp`));
+  if (missing.length > 0) {
+    throw new Error(
+      `the proxy ${cfg.name} does not publish port ${missing.join(', ')}; ports are fixed when it is created: ` +
+        `remove it (docker rm -f ${cfg.name}) to let the next deploy re-create it, or choose another public-port`,
+    );
+  }
+}
+
+/** Caddy needs a moment after start before its admin endpoint answers `caddy reload`. */
+async function waitReady(docker: Docker, name: string): Promise<void> {
+  let last = '';
+  for (let i = 0; i < 60; i++) {
+    const r = await execIn(docker, name, RELOAD).catch((e: unknown) => ({
+      exitCode: -1,
+      stderr: messageOf(e),
+    }));
+    if (r.exitCode === 0) return;
+    last = r.stderr.trim();
+    await sleep(250);
+  }
+  throw new Error(`the proxy ${name} did not become ready: ${lastLine(last)}`);
+}
+
+export async function readSite(docker: Docker, proxy: string, file: string): Promise<string | undefined> {
+  const r = await execIn(docker, proxy, ['cat', file]);
+  return r.exitCode === 0 ? r.stdout : undefined;
+}
+
+export async function writeSite(docker: Docker, proxy: string, file: string, content: string): Promise<void> {
+  await docker.getContainer(proxy).putArchive(tar([{ name: file.slice(1), content }]), { path: '/' });
+}
+
+export async function removeSite(docker: Docker, proxy: string, file: string): Promise<void> {
+  await execIn(docker, proxy, ['rm', '-f', file]);
+}
+
+/** Graceful reload; a config Caddy rejects leaves the running one in place, and we say why. */
+export async function reloadProxy(docker: Docker, proxy: string): Promise<void> {
+  const r = await execIn(docker, proxy, RELOAD);
+  if (r.exitCode !== 0) {
+    throw new Error(
+      `caddy reload in ${proxy} failed (exit ${r.exitCode}): ${lastLine(r.stderr || r.stdout)}`,
+    );
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}
+
+/** What a site file records: the upstream, and (in a comment) the version behind it. */
+export interface SiteState {
+  upstream: string;
+  container?: string;
+  sha?: string;
+  image?: string;
+}
+
+export function renderSite(address: string, state: SiteState): string {
+  return [
+    '# Managed by safe-deploy through the Docker API; rewritten on every deploy.',
+    `# safe-deploy container=${state.container ?? ''} sha=${state.sha ?? ''} image=${state.image ?? ''}`,
+    `${address} {`,
+    `\treverse_proxy ${state.upstream} {`,
+    // A request that meets a refused connection (an upstream restarting) is retried for a while
+    // instead of answered with a 502 at once.
+    '\t\tlb_try_duration 5s',
+    '\t\tlb_try_interval 250ms',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export function parseSite(content: string): SiteState | undefined {
+  const upstream = /^\s*reverse_proxy\s+(\S+)/m.exec(content)?.[1];
+  if (!upstream) return undefined;
+  const meta = /^# safe-deploy (.*)$/m.exec(content)?.[1] ?? '';
+  const field = (k: string): string | undefined => new RegExp(`(?:^| )${k}=(\\S+)`).exec(meta)?.[1];
+  return { upstream, container: field('container'), sha: field('sha'), image: field('image') };
+}

@@ -1,0 +1,119 @@
+import type Docker from 'dockerode';
+import { appContainers, portsInUse, nameOf, startExisting, stopContainer } from './containers';
+import { connect, LABELS, withLock, type Ctx } from './context';
+import { startProber } from './direct';
+import { messageOf } from './exec';
+import { publicUrl, readLive, siteAddress, versionFromLabels } from './live';
+import { ensureProxy, reloadProxy, renderSite, writeSite } from './proxy';
+import { afterSwitch, probe, proxyConfig } from './steps';
+import type { DockerDeployResult, DockerRollbackOptions, DockerVersion } from './types';
+
+/**
+ * Puts a retained (stopped) container back in service: start it, probe it healthy, point the
+ * proxy back at it, stop the bad one. Used by verify's automatic rollback and by `rollback-to`
+ * when the target is still on the host. Nothing is rebuilt or pulled: that is what makes it instant.
+ */
+export async function rollbackDocker(opts: DockerRollbackOptions): Promise<DockerDeployResult> {
+  try {
+    const ctx = await connect(opts);
+    const target = pickTarget(await appContainers(ctx), opts.to, (await readLive(ctx)).version);
+    return await withLock(ctx, target.ImageID, () => rollbackLocked(ctx, nameOf(target)));
+  } catch (err) {
+    const cancelled = opts.signal?.aborted === true;
+    return {
+      status: 'failed',
+      detail: messageOf(err),
+      gap: false,
+      removed: [],
+      ...(cancelled && { cancelled }),
+    };
+  }
+}
+
+/** `to`: a container name or a SHA prefix; default the newest stopped version that is not live. */
+function pickTarget(
+  all: Docker.ContainerInfo[],
+  to: string | undefined,
+  live: DockerVersion | undefined,
+): Docker.ContainerInfo {
+  const candidates = all.filter((c) => nameOf(c) !== live?.container);
+  const found = to
+    ? candidates.find((c) => nameOf(c) === to || (c.Labels[LABELS.sha] ?? '').startsWith(to.toLowerCase()))
+    : (candidates.find((c) => c.State !== 'running' && c.Labels[LABELS.sha] !== live?.sha) ??
+      candidates.find((c) => c.State !== 'running'));
+  if (!found) {
+    const kept = all.map(nameOf).join(', ') || 'none';
+    throw new Error(
+      `no retained container ${to ? `matches ${to}` : 'to roll back to'} (containers on the host: ${kept})`,
+    );
+  }
+  return found;
+}
+
+async function rollbackLocked(ctx: Ctx, target: string): Promise<DockerDeployResult> {
+  const direct = ctx.proxy === 'none';
+  if (!direct) await ensureProxy(ctx.docker, proxyConfig(ctx));
+  const live = await readLive(ctx);
+  const info = await ctx.docker.getContainer(target).inspect();
+  const version = versionFromLabels(target, info.Config.Labels ?? {});
+  const upstream = info.Config.Labels?.[LABELS.upstream];
+  if (!version || !upstream) throw new Error(`${target} has no safe-deploy labels: cannot roll back to it`);
+  const prober = direct ? await startProber(ctx) : ctx.proxyName;
+  try {
+    const port = Number(upstream.slice(upstream.lastIndexOf(':') + 1));
+    if (ctx.hostNet && !direct && !info.State.Running && (await portsInUse(ctx, prober, true)).has(port)) {
+      throw new Error(`${target} would listen on port ${port}, which something else holds now`);
+    }
+    const running = (await appContainers(ctx)).filter((c) => c.State === 'running' && nameOf(c) !== target);
+    if (direct) for (const c of running) await stopContainer(ctx, nameOf(c), ctx.drainMs);
+    ctx.log(`rolling back to ${version.sha.slice(0, 7)}: starting ${target}`);
+    await startExisting(ctx, target);
+    const host = ctx.hostNet ? '127.0.0.1' : target;
+    const health = await probe(ctx, target, `http://${host}:${port}${ctx.healthPath}`, prober);
+    if (!health.healthy) {
+      await stopContainer(ctx, target, 5_000);
+      if (direct) for (const c of running) await startExisting(ctx, nameOf(c));
+      const why = health.cancelled
+        ? 'cancelled'
+        : `not healthy (${health.lastStatus ?? health.lastError ?? 'no answer'})`;
+      return {
+        status: 'failed',
+        detail: `rollback to ${target} failed: ${why}; ${live.version?.sha.slice(0, 7) ?? 'nothing'} is still live`,
+        previous: live.version,
+        current: live.version,
+        health,
+        gap: direct,
+        removed: [],
+        ...(health.cancelled && { cancelled: true }),
+      };
+    }
+    if (!direct) {
+      await writeSite(
+        ctx.docker,
+        ctx.proxyName,
+        ctx.site,
+        renderSite(siteAddress(ctx), { upstream, ...version }),
+      );
+      await reloadProxy(ctx.docker, ctx.proxyName);
+      ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
+    }
+    const removed = await afterSwitch(ctx, target);
+    return {
+      status: 'rolled-back',
+      detail: `${version.sha.slice(0, 7)} is live again in ${target}${live.version ? `, replacing ${live.version.sha.slice(0, 7)}` : ''}`,
+      previous: live.version,
+      current: version,
+      health,
+      gap: direct,
+      upstream,
+      url: publicUrl(ctx),
+      removed,
+    };
+  } finally {
+    if (direct)
+      await ctx.docker
+        .getContainer(prober)
+        .remove({ force: true })
+        .catch(() => undefined);
+  }
+}

@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from './errors';
+import {
+  type InputGetter,
+  parseBoolean,
+  parseDuration,
+  parseEnum,
+  parseKeyValues,
+  parseList,
+  parseNumber,
+} from './values';
+import { parseStatusRanges } from '../deploy/status';
+
+export interface DeployInputs {
+  /** Unset: no deploy stage. Only `docker` is available today. */
+  deployTo?: 'docker';
+  /** Container name prefix; undefined means the repository's name. */
+  app?: string;
+  dockerHost?: string;
+  sshKey?: string;
+  port: number;
+  /** From `env` and `env-file` (values are secrets). */
+  env: Record<string, string>;
+  volumes: string[];
+  network: string;
+  proxy: 'caddy' | 'none';
+  proxyImage: string;
+  publicPort: number;
+  domain?: string;
+  drainMs: number;
+  retain: number;
+  lockWaitMs: number;
+}
+
+export interface VerifyInputs {
+  healthPath: string;
+  healthUrl?: string;
+  healthTimeoutMs: number;
+  healthIntervalMs: number;
+  healthStatus: string;
+  smokeCommand?: string;
+  autoRollback: boolean;
+}
+
+const APP_RE = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+const DEPLOY_TARGETS = ['docker', 'swarm', 'kubernetes', 'command'] as const;
+
+export function parseDeploy(get: InputGetter, workDir: string, onSecret: (v: string) => void): DeployInputs {
+  const opt = (n: string): string | undefined => get(n) || undefined;
+  const target = opt('deploy-to');
+  if (target !== undefined) {
+    const t = parseEnum('deploy-to', target, DEPLOY_TARGETS);
+    if (t !== 'docker')
+      throw new InputError(
+        'deploy-to',
+        target,
+        'only docker is available in this version (swarm, kubernetes and command are planned)',
+      );
+  }
+  const app = opt('app');
+  if (app !== undefined && !APP_RE.test(app)) {
+    throw new InputError(
+      'app',
+      app,
+      'expected lower-case letters, digits, ".", "_" or "-" (at most 63), starting with a letter or digit',
+    );
+  }
+  const host = opt('docker-host');
+  if (host !== undefined && !/^(unix|tcp|ssh|npipe):\/\/\S+$/.test(host)) {
+    throw new InputError('docker-host', host, 'expected unix://…, tcp://host:port or ssh://user@host[:port]');
+  }
+  const env = {
+    ...readEnvFile(opt('env-file'), workDir),
+    ...parseKeyValues('env', get('env'), { secret: true }),
+  };
+  for (const v of Object.values(env)) onSecret(v);
+  const domain = opt('domain');
+  if (domain !== undefined && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(domain)) {
+    throw new InputError('domain', domain, 'expected a host name such as app.example.com');
+  }
+  const network = get('network') || 'safe-deploy';
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(network))
+    throw new InputError('network', network, 'expected a Docker network name');
+  return {
+    deployTo: target === undefined ? undefined : 'docker',
+    app,
+    dockerHost: host,
+    sshKey: opt('ssh-key'),
+    port: parseNumber('port', get('port') || '3000', 1, 65535, true),
+    env,
+    volumes: parseList(get('volumes')),
+    network,
+    proxy: parseEnum('proxy', get('proxy') || 'caddy', ['caddy', 'none'] as const),
+    proxyImage: get('proxy-image') || 'caddy:2',
+    publicPort: parseNumber('public-port', get('public-port') || '80', 1, 65535, true),
+    domain,
+    drainMs: parseDuration('drain-timeout', get('drain-timeout') || '30s'),
+    retain: parseNumber('retain', get('retain') || '5', 0, 100, true),
+    lockWaitMs: parseDuration('deploy-lock-wait', get('deploy-lock-wait') || '10m'),
+  };
+}
+
+export function parseVerify(get: InputGetter): VerifyInputs {
+  const healthPath = get('health-path') || '/health';
+  if (!healthPath.startsWith('/'))
+    throw new InputError('health-path', healthPath, 'expected a path starting with /');
+  const healthUrl = get('health-url') || undefined;
+  if (healthUrl !== undefined && !/^https?:\/\/\S+$/.test(healthUrl)) {
+    throw new InputError('health-url', healthUrl, 'expected an http:// or https:// URL');
+  }
+  const healthStatus = get('health-status') || '200-399';
+  try {
+    parseStatusRanges(healthStatus);
+  } catch {
+    throw new InputError(
+      'health-status',
+      healthStatus,
+      'expected status codes or ranges such as 200-399 or 200,204',
+    );
+  }
+  return {
+    healthPath,
+    healthUrl,
+    healthTimeoutMs: parseDuration('health-timeout', get('health-timeout') || '60s'),
+    healthIntervalMs: parseDuration('health-interval', get('health-interval') || '1s'),
+    healthStatus,
+    smokeCommand: get('smoke-command') || undefined,
+    autoRollback: parseBoolean('auto-rollback', get('auto-rollback') || 'true'),
+  };
+}
+
+function readEnvFile(file: string | undefined, workDir: string): Record<string, string> {
+  if (!file) return {};
+  const full = path.resolve(workDir, file);
+  if (!fs.existsSync(full))
+    throw new InputError('env-file', file, `expected an existing file (looked for ${full})`);
+  return parseKeyValues('env-file', fs.readFileSync(full, 'utf8'), { secret: true });
+}

@@ -1,3 +1,4 @@
+import type { DockerDeployResult } from './types';
 import type Docker from 'dockerode';
 
 export interface ExecResult {
@@ -106,4 +107,16 @@ export function messageOf(err: unknown): string {
   const e = err as { json?: { message?: unknown }; message?: unknown } | null;
   if (typeof e?.json?.message === 'string') return e.json.message;
   return typeof e?.message === 'string' ? e.message : String(err);
+}
+
+/** A deploy or rollback that stopped on an error: nothing switched, nothing pruned. */
+export function failedResult(err: unknown, signal?: AbortSignal): DockerDeployResult {
+  const cancelled = signal?.aborted === true;
+  return {
+    status: 'failed',
+    detail: messageOf(err),
+    gap: false,
+    removed: [],
+    ...(cancelled && { cancelled }),
+  };
 }

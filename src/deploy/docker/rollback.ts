@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { appContainers, portsInUse, nameOf, startExisting, stopContainer } from './containers';
 import { connect, LABELS, withLock, type Ctx } from './context';
 import { startProber } from './direct';
-import { messageOf } from './exec';
+import { failedResult } from './exec';
 import { publicUrl, readLive, siteAddress, versionFromLabels } from './live';
 import { ensureProxy, reloadProxy, renderSite, writeSite } from './proxy';
 import { afterSwitch, probe, proxyConfig } from './steps';
@@ -19,14 +19,7 @@ export async function rollbackDocker(opts: DockerRollbackOptions): Promise<Docke
     const target = pickTarget(await appContainers(ctx), opts.to, (await readLive(ctx)).version);
     return await withLock(ctx, target.ImageID, () => rollbackLocked(ctx, nameOf(target)));
   } catch (err) {
-    const cancelled = opts.signal?.aborted === true;
-    return {
-      status: 'failed',
-      detail: messageOf(err),
-      gap: false,
-      removed: [],
-      ...(cancelled && { cancelled }),
-    };
+    return failedResult(err, opts.signal);
   }
 }
 

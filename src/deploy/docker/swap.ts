@@ -1,7 +1,7 @@
 import { appContainers, keepRestarting, removeContainer } from './containers';
 import { connect, ensureImage, ensureNetwork, withLock, type Ctx } from './context';
 import { deployDirect } from './direct';
-import { messageOf } from './exec';
+import { failedResult, messageOf } from './exec';
 import { launch } from './launch';
 import { publicUrl, readLive, siteAddress } from './live';
 import { ensureProxy, reloadProxy, removeSite, renderSite, writeSite } from './proxy';
@@ -27,14 +27,7 @@ export async function deployDocker(opts: DockerDeployOptions): Promise<DockerDep
       c.proxy === 'none' ? deployDirect(c, opts) : deployProxied(c, opts),
     );
   } catch (err) {
-    const cancelled = opts.signal?.aborted === true;
-    return {
-      status: 'failed',
-      detail: messageOf(err),
-      gap: false,
-      removed: [],
-      ...(cancelled && { cancelled }),
-    };
+    return failedResult(err, opts.signal);
   }
 }
 

@@ -11,9 +11,16 @@ import {
   parseNumber,
 } from './inputs/values';
 import { parseWindow, type MigrationWindow } from './migrate/window';
-import { parseDeploy, parseVerify, type DeployInputs, type VerifyInputs } from './inputs/deploy';
+import {
+  parseDeploy,
+  parseRollback,
+  parseVerify,
+  type DeployInputs,
+  type RollbackInputs,
+  type VerifyInputs,
+} from './inputs/deploy';
 
-export type { DeployInputs, VerifyInputs } from './inputs/deploy';
+export type { DeployInputs, RollbackInputs, VerifyInputs } from './inputs/deploy';
 
 export { InputError } from './inputs/errors';
 export type { InputGetter } from './inputs/values';
@@ -68,10 +75,17 @@ export interface Inputs {
   migrate: MigrateInputs;
   deploy: DeployInputs;
   verify: VerifyInputs;
+  rollback: RollbackInputs;
 }
 
 /** Inputs whose values are secrets: masked before anything else happens, never echoed. */
-export const SECRET_INPUTS = ['registry-password', 'database-url', 'github-token', 'ssh-key'] as const;
+export const SECRET_INPUTS = [
+  'registry-password',
+  'database-url',
+  'github-token',
+  'ssh-key',
+  'notify-webhook',
+] as const;
 
 // Docker's reference grammar, repository part only (the tag is always the commit SHA).
 const IMAGE_RE =
@@ -116,6 +130,7 @@ export function parseInputs(get: InputGetter, onSecret: (value: string) => void 
     migrate: parseMigrate(get, opt),
     deploy: parseDeploy(get, workingDirectory, onSecret),
     verify: parseVerify(get),
+    rollback: parseRollback(get),
   };
   crossCheck(inputs);
   return inputs;
@@ -239,6 +254,16 @@ function crossCheck(i: Inputs): void {
       'deploy-to',
       i.deploy.deployTo,
       'needs image to be set (deploy runs the image this run builds)',
+    );
+  }
+  if (i.deploy.deployTo === 'command' && !i.deploy.deployCommand) {
+    throw new InputError('deploy-to', 'command', 'needs deploy-command to be set');
+  }
+  if (i.rollback.rollbackTo && !i.deploy.deployTo) {
+    throw new InputError(
+      'rollback-to',
+      i.rollback.rollbackTo,
+      'needs deploy-to to be set (it deploys an already-built version)',
     );
   }
   if (i.migrate.migrateInImage && !i.migrate.migrateCommand) {

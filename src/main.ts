@@ -1,31 +1,37 @@
 import * as core from '@actions/core';
-import { decideDeploy } from './branch-guard';
-import { ContextError, readRunContext } from './context';
-import { InputError, parseInputs } from './inputs';
+import { decideDeploy, type DeployDecision } from './branch-guard';
+import { ContextError, readRunContext, type RunContext } from './context';
+import { createTarget } from './deploy/create-target';
+import type { ReleaseRequest } from './deploy/release';
+import { GitHubDeployments } from './github/deployments';
+import { versionsFromHistory } from './github/history';
+import { InputError, parseInputs, type Inputs } from './inputs';
 import { log } from './log';
+import { notifyRun } from './report/notify';
 import { Pipeline } from './pipeline';
-import { computeOutputs } from './report/outputs';
 import { resultOf, type RunReport } from './report/run-report';
-import { renderSummary } from './report/summary';
-import { writeAnnotations, writeOutputs, writeSummary } from './report/write';
+import { writeReport } from './report/write-report';
 import { registerSecret } from './secrets';
-import { runBuild } from './stages/build';
+import { findPriorBuild, GATE_LABEL, registryAccess, runBuild } from './stages/build';
+import { runDeploy } from './stages/deploy';
 import { runGate } from './stages/gate';
 import { runMigrate } from './stages/migrate';
-import { runDeploy, targetOptions } from './stages/deploy';
 import { runVerify } from './stages/verify';
 
-/** Orchestrates the stages; each stage's logic lives in its own module. */
+/** Orchestrates the stages; each stage's logic lives in its own module, runner I/O in report/. */
 export async function run(): Promise<void> {
   const started = Date.now();
+  const cancel = cancelOnSignals();
   const report: RunReport = {
     environment: core.getInput('environment') || 'production',
     records: [],
     dryRun: false,
     durationMs: 0,
   };
+  let inputs: Inputs | undefined;
   try {
-    await runStages(report);
+    inputs = parseInputs((name) => core.getInput(name), registerSecret);
+    await runStages(report, inputs, cancel.signal);
   } catch (err) {
     // Bad inputs or context: one line, no stack trace, nothing done.
     if (!(err instanceof InputError || err instanceof ContextError))
@@ -34,36 +40,19 @@ export async function run(): Promise<void> {
   }
   report.durationMs = Date.now() - started;
 
-  await log.group('report: outputs and summary', async () => {
-    try {
-      writeOutputs(computeOutputs(report));
-    } catch (err) {
-      core.warning(`Could not write the step outputs: ${(err as Error).message}`);
-    }
-    writeAnnotations(
-      [...(report.gate?.annotations ?? []), ...(report.migrate?.annotations ?? [])],
-      report.workDir ?? '.',
-    );
-    let summary: string;
-    try {
-      summary = renderSummary(report);
-    } catch (err) {
-      // The summary must never cost the run its outputs or its verdict.
-      summary = `## safe-deploy\n\nThe summary could not be rendered (${(err as Error).message}); see the log.\n`;
-    }
-    await writeSummary(summary);
+  await log.group('report: deployment status, outputs, summary, notification', async () => {
+    await finishDeployment(report);
+    await writeReport(report);
+    if (inputs) await notifyRun(report, inputs.rollback);
   });
 
-  const result = resultOf(report);
+  const failed = report.records.find((s) => s.status === 'failed');
   if (report.inputError) core.setFailed(report.inputError);
-  else if (result === 'failed') {
-    const failed = report.records.find((s) => s.status === 'failed')!;
-    core.setFailed(`${failed.name} failed: ${failed.detail}`);
-  } else core.info(`Result: ${result}.`);
+  else if (failed) core.setFailed(`${failed.name} failed: ${failed.detail}`);
+  else core.info(`Result: ${resultOf(report)}.`);
 }
 
-async function runStages(report: RunReport): Promise<void> {
-  const inputs = parseInputs((name) => core.getInput(name), registerSecret);
+async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal): Promise<void> {
   report.environment = inputs.environment;
   report.workDir = inputs.workingDirectory;
   report.dryRun = inputs.dryRun;
@@ -71,32 +60,49 @@ async function runStages(report: RunReport): Promise<void> {
   report.ctx = ctx;
   const decision = decideDeploy(ctx, inputs.deployOn);
   report.decision = decision;
-  // The runner cancels a job with SIGINT, then SIGTERM: stop at the next safe point, leave the
-  // previous version serving, release the deploy lock, and still report.
-  const cancel = new AbortController();
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      if (!cancel.signal.aborted)
-        core.warning(`Received ${sig}: cancelling; the previous version keeps serving.`);
-      cancel.abort();
-    });
-  }
-  const pipeline = new Pipeline(log, cancel.signal);
+  const pipeline = new Pipeline(log, signal);
   report.records = pipeline.records;
 
-  report.gate = await pipeline.stage('gate', 'lint, tests and coverage', () =>
-    runGate(inputs.gate, inputs.workingDirectory, log),
-  );
+  const rollbackTo = inputs.rollback.rollbackTo;
+  if (rollbackTo) {
+    const why = `rollback-to ${rollbackTo}: deploying an already-built version`;
+    pipeline.skip('gate', why);
+    pipeline.skip('build', why);
+    pipeline.skip('migrate', `${why}; the database keeps its migrations`);
+    return release(report, inputs, ctx, decision, pipeline, signal, {
+      kind: 'rollback-to',
+      to: rollbackTo,
+      repository: inputs.build.image,
+    });
+  }
 
-  if (!inputs.build.image) pipeline.skip('build', 'no image set');
+  // A re-run of an old run (or a second environment) finds its image already built and gated.
+  const b = inputs.build;
+  const access = b.image ? registryAccess(b, log) : undefined;
+  const prior =
+    access && b.rebuild === 'auto' && decision.mayPush
+      ? await findPriorBuild(b, ctx.sha, access, log)
+      : undefined;
+
+  if (prior?.gatePassed)
+    pipeline.skip('gate', `already passed for this commit (its image carries ${GATE_LABEL}=passed)`);
+  else
+    report.gate = await pipeline.stage('gate', 'lint, tests and coverage', () =>
+      runGate(inputs.gate, inputs.workingDirectory, log),
+    );
+
+  if (!b.image || !access) pipeline.skip('build', 'no image set');
   else {
-    const gateLabel = report.gate?.status === 'passed' ? 'passed' : 'skipped';
-    report.build = await pipeline.stage('build', `image ${inputs.build.image}:${ctx.shortSha}`, () =>
-      runBuild(inputs.build, {
+    const gateLabel = report.gate?.status === 'passed' || prior?.gatePassed ? 'passed' : 'skipped';
+    report.build = await pipeline.stage('build', `image ${b.image}:${ctx.shortSha}`, () =>
+      runBuild(b, {
         ctx,
         workDir: inputs.workingDirectory,
         mayPush: decision.mayPush,
         gateLabel,
+        access,
+        prior,
+        dryRun: inputs.dryRun,
         log,
       }),
     );
@@ -119,34 +125,124 @@ async function runStages(report: RunReport): Promise<void> {
     );
   }
 
-  const d = inputs.deploy;
-  if (!d.deployTo) {
+  const image = report.build?.imageRef ?? report.build?.image ?? '';
+  await release(report, inputs, ctx, decision, pipeline, signal, { kind: 'commit', sha: ctx.sha, image });
+}
+
+/** Deploy and verify: the version the request names goes live on the target, checked where users reach it. */
+async function release(
+  report: RunReport,
+  inputs: Inputs,
+  ctx: RunContext,
+  decision: DeployDecision,
+  pipeline: Pipeline,
+  signal: AbortSignal,
+  request: ReleaseRequest,
+): Promise<void> {
+  if (!inputs.deploy.deployTo) {
     pipeline.skip('deploy', 'no deploy-to set');
     pipeline.skip('verify', 'no deploy-to set');
     return;
   }
-  if (!decision.mayDeploy || inputs.dryRun) {
-    const why = inputs.dryRun ? 'dry run: nothing changed' : (decision.reason ?? 'this run does not deploy');
-    pipeline.skip('deploy', why);
-    pipeline.skip('verify', why);
+  if (!decision.mayDeploy) {
+    pipeline.skip('deploy', decision.reason ?? 'this run does not deploy');
+    pipeline.skip('verify', decision.reason ?? 'this run does not deploy');
     return;
   }
-  const image = report.build?.imageRef ?? report.build?.image ?? '';
-  const stageOpts = { ctx, environment: inputs.environment, signal: cancel.signal, log };
+  const github =
+    inputs.githubToken && ctx.repository
+      ? new GitHubDeployments({
+          token: inputs.githubToken,
+          repository: ctx.repository,
+          warn: core.warning,
+          log: core.info,
+        })
+      : undefined;
+  report.github = github;
+  const history =
+    github && !pipeline.failed
+      ? versionsFromHistory(await github.history(inputs.environment))
+      : { known: [] };
+  const target = createTarget(inputs, ctx, history, signal, log);
+  report.targetKind = target.kind;
+  report.verifyUrl = inputs.verify.healthUrl;
+
   report.deploy = await pipeline.stage(
     'deploy',
-    `start ${ctx.shortSha}, health-check it, switch traffic`,
-    () => runDeploy(d, inputs.verify, { ...stageOpts, image }),
+    request.kind === 'rollback-to' ? `roll back to ${request.to}` : `put ${ctx.shortSha} live`,
+    () =>
+      runDeploy({
+        target,
+        request,
+        history: history.known,
+        allowRollback: inputs.rollback.allowRollback,
+        dryRun: inputs.dryRun,
+        environment: inputs.environment,
+        log,
+        onRelease: async (r) => {
+          if (!github) return;
+          const payload = {
+            image_ref: r.version.image,
+            image: inputs.build.image ? `${inputs.build.image}:${r.version.sha}` : r.version.image,
+            digest: r.version.image.split('@')[1] ?? '',
+            sha: r.version.sha,
+          };
+          const description = r.isRollback
+            ? `safe-deploy: roll back to ${r.version.sha.slice(0, 7)}`
+            : `safe-deploy: ${r.version.sha.slice(0, 7)}`;
+          report.deploymentId = await github.start({
+            sha: r.version.sha,
+            environment: inputs.environment,
+            description,
+            payload,
+            logUrl: ctx.runUrl,
+          });
+        },
+      }),
   );
+  if (inputs.dryRun) {
+    pipeline.skip('verify', 'dry run: nothing changed');
+    return;
+  }
   report.verify = await pipeline.stage('verify', 'check the live version, roll back on failure', () =>
     runVerify(inputs.verify, {
       url: report.deploy?.url,
       previous: report.deploy?.previous,
       current: report.deploy?.current,
-      target: targetOptions(d, inputs.verify, stageOpts),
+      target,
       workDir: inputs.workingDirectory,
-      signal: cancel.signal,
+      signal,
       log,
     }),
   );
+}
+
+/** Marks this run's GitHub deployment success or failure (never fails the run). */
+async function finishDeployment(report: RunReport): Promise<void> {
+  if (!report.github || report.deploymentId === undefined) return;
+  const ok = report.deploy?.status === 'passed' && report.verify?.status !== 'failed';
+  await report.github.finish(report.deploymentId, ok ? 'success' : 'failure', {
+    environment: report.environment,
+    environmentUrl: report.deploy?.url ?? report.verifyUrl,
+    logUrl: report.ctx?.runUrl,
+    description: ok
+      ? 'deployed by safe-deploy'
+      : `failed: ${report.records.find((s) => s.status === 'failed')?.detail ?? ''}`,
+  });
+}
+
+/**
+ * The runner cancels a job with SIGINT, then SIGTERM: stop at the next safe point, leave the
+ * previous version serving, release the deploy lock, and still report.
+ */
+function cancelOnSignals(): AbortController {
+  const cancel = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (!cancel.signal.aborted)
+        core.warning(`Received ${sig}: cancelling; the previous version keeps serving.`);
+      cancel.abort();
+    });
+  }
+  return cancel;
 }

@@ -156,3 +156,29 @@ export async function lookupRemote(
     throw new Error(`could not ask the registry about ${ref}: ${message}`);
   }
 }
+
+/** Pulls `ref` (by digest or tag) so its labels can be read; resolves when it is local. */
+export async function pullImage(
+  docker: Docker,
+  ref: string,
+  auth: RegistryAuth | undefined,
+  onLine: (l: string) => void,
+): Promise<void> {
+  const stream = (await docker.pull(ref, { authconfig: auth })) as NodeJS.ReadableStream;
+  await follow(docker, stream, onLine);
+}
+
+/** The labels of `ref`, pulling it first when this engine does not have it. */
+export async function imageLabels(
+  docker: Docker,
+  ref: string,
+  auth: RegistryAuth | undefined,
+  onLine: (l: string) => void,
+): Promise<Record<string, string>> {
+  try {
+    return (await docker.getImage(ref).inspect()).Config.Labels ?? {};
+  } catch {
+    await pullImage(docker, ref, auth, onLine);
+    return (await docker.getImage(ref).inspect()).Config.Labels ?? {};
+  }
+}

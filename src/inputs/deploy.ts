@@ -13,8 +13,10 @@ import {
 import { parseStatusRanges } from '../deploy/status';
 
 export interface DeployInputs {
-  /** Unset: no deploy stage. Only `docker` is available today. */
-  deployTo?: 'docker';
+  /** Unset: no deploy stage. `docker` and `command` are available today. */
+  deployTo?: 'docker' | 'command';
+  deployCommand?: string;
+  rollbackCommand?: string;
   /** Container name prefix; undefined means the repository's name. */
   app?: string;
   dockerHost?: string;
@@ -51,12 +53,13 @@ export function parseDeploy(get: InputGetter, workDir: string, onSecret: (v: str
   const target = opt('deploy-to');
   if (target !== undefined) {
     const t = parseEnum('deploy-to', target, DEPLOY_TARGETS);
-    if (t !== 'docker')
+    if (t === 'swarm' || t === 'kubernetes') {
       throw new InputError(
         'deploy-to',
         target,
-        'only docker is available in this version (swarm, kubernetes and command are planned)',
+        'expected docker or command (swarm and kubernetes are not available in this version)',
       );
+    }
   }
   const app = opt('app');
   if (app !== undefined && !APP_RE.test(app)) {
@@ -83,7 +86,9 @@ export function parseDeploy(get: InputGetter, workDir: string, onSecret: (v: str
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(network))
     throw new InputError('network', network, 'expected a Docker network name');
   return {
-    deployTo: target === undefined ? undefined : 'docker',
+    deployTo: target === undefined ? undefined : (target.trim().toLowerCase() as 'docker' | 'command'),
+    deployCommand: opt('deploy-command'),
+    rollbackCommand: opt('rollback-command'),
     app,
     dockerHost: host,
     sshKey: opt('ssh-key'),
@@ -136,4 +141,31 @@ function readEnvFile(file: string | undefined, workDir: string): Record<string, 
   if (!fs.existsSync(full))
     throw new InputError('env-file', file, `expected an existing file (looked for ${full})`);
   return parseKeyValues('env-file', fs.readFileSync(full, 'utf8'), { secret: true });
+}
+
+export interface RollbackInputs {
+  /** `previous` or a commit SHA (7 to 40 hex): deploy that already-built version and nothing else. */
+  rollbackTo?: string;
+  allowRollback: boolean;
+  notifyWebhook?: string;
+  notifyOn: 'failure' | 'always' | 'never';
+}
+
+export function parseRollback(get: InputGetter): RollbackInputs {
+  const to = get('rollback-to') || undefined;
+  if (to !== undefined && to !== 'previous' && !/^[0-9a-f]{7,40}$/i.test(to)) {
+    throw new InputError('rollback-to', to, 'expected previous or a commit SHA (7 to 40 hex characters)');
+  }
+  const hook = get('notify-webhook') || undefined;
+  if (hook !== undefined && !/^https?:\/\/\S+$/.test(hook)) {
+    throw new InputError('notify-webhook', hook, 'expected an http(s):// incoming-webhook URL', {
+      secret: true,
+    });
+  }
+  return {
+    rollbackTo: to?.toLowerCase(),
+    allowRollback: parseBoolean('allow-rollback', get('allow-rollback') || 'true'),
+    notifyWebhook: hook,
+    notifyOn: parseEnum('notify-on', get('notify-on') || 'failure', ['failure', 'always', 'never'] as const),
+  };
 }

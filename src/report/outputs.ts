@@ -1,14 +1,15 @@
-import { resultOf, type RunReport } from './run-report';
+import { isRollback, resultOf, type RunReport } from './run-report';
 
 /** The step outputs, by their public names. Absent values are empty strings, never "undefined". */
 export function computeOutputs(r: RunReport): Record<string, string> {
   const b = r.build;
   return {
     result: resultOf(r),
-    sha: r.ctx?.sha ?? '',
+    // rollback-to deploys another commit than the one the run is for: report that one.
+    sha: r.deploy?.release?.version.sha ?? r.ctx?.sha ?? '',
     image: b?.image ?? '',
     digest: b?.digest ?? '',
-    'image-ref': b?.imageRef ?? '',
+    'image-ref': b?.imageRef ?? r.deploy?.release?.version.image ?? '',
     'build-skipped': String(b?.buildSkipped ?? false),
     'migrations-applied': JSON.stringify(r.migrate?.applied.map((a) => a.name) ?? []),
     // Findings not allowed by a comment: the ones someone still has to look at.
@@ -16,7 +17,9 @@ export function computeOutputs(r: RunReport): Record<string, string> {
     'previous-sha': r.deploy?.previous?.sha ?? '',
     'previous-image': r.deploy?.previous?.image ?? '',
     'auto-rolled-back': String(r.verify?.autoRolledBack ?? false),
-    url: r.deploy?.url ?? '',
+    url: r.deploy?.url ?? r.verifyUrl ?? '',
+    rollback: String(isRollback(r)),
+    'deployment-id': r.deploymentId === undefined ? '' : String(r.deploymentId),
     coverage: r.gate?.coverage ? String(r.gate.coverage.percent) : '',
     stages: JSON.stringify(
       r.records.map(({ name, status, durationMs, detail }) => ({ name, status, durationMs, detail })),

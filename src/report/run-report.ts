@@ -5,6 +5,7 @@ import type { BuildResult } from '../stages/build';
 import type { MigrateResult } from '../stages/migrate';
 import type { DeployResult } from '../stages/deploy';
 import type { VerifyResult } from '../stages/verify';
+import type { GitHubDeployments } from '../github/deployments';
 import type { StageName, StageRecord } from '../types';
 
 export type RunResultKind = 'deployed' | 'rolled-back' | 'failed' | 'skipped' | 'planned';
@@ -21,6 +22,12 @@ export interface RunReport {
   migrate?: MigrateResult;
   deploy?: DeployResult;
   verify?: VerifyResult;
+  targetKind?: 'docker' | 'command';
+  /** GitHub deployments client, when a token was given; the id of this run's deployment. */
+  github?: GitHubDeployments;
+  deploymentId?: number;
+  /** health-url, the public address when the target does not know one. */
+  verifyUrl?: string;
   /** Set when inputs were invalid: nothing else ran. */
   inputError?: string;
   dryRun: boolean;
@@ -32,14 +39,26 @@ export function failedStage(r: RunReport): StageName | undefined {
 }
 
 /**
- * `deployed` when a deploy stage succeeded; `failed` when any stage failed; `planned` for a dry
- * run; otherwise `skipped`: the checks ran but nothing was deployed (no deploy-to, a pull request,
- * or a branch outside deploy-on), and the stages table says why.
+ * `deployed`: a new version went live. `rolled-back`: this run put an older version live, either
+ * on purpose (a re-run of an old run, rollback-to: `rollback=true`) or because verify failed and
+ * the previous version was restored (`auto-rolled-back=true`; the run fails). `failed`: a stage
+ * failed. `planned`: a dry run. `skipped`: the checks ran, nothing was deployed (no deploy-to, a
+ * pull request, a branch outside deploy-on); the stages table says why.
  */
 export function resultOf(r: RunReport): RunResultKind {
-  // A failed verify that restored the previous version is its own outcome (the run still fails).
   if (r.verify?.autoRolledBack) return 'rolled-back';
   if (r.inputError || failedStage(r)) return 'failed';
   if (r.dryRun) return 'planned';
-  return r.records.some((s) => s.name === 'deploy' && s.status === 'passed') ? 'deployed' : 'skipped';
+  if (r.deploy?.status !== 'passed') return 'skipped';
+  return isRollback(r) ? 'rolled-back' : 'deployed';
+}
+
+/** This run put an older commit live on purpose (a re-run or rollback-to), and it worked. */
+export function isRollback(r: RunReport): boolean {
+  return (
+    r.deploy?.status === 'passed' &&
+    r.deploy.release?.isRollback === true &&
+    !r.verify?.autoRolledBack &&
+    r.verify?.status !== 'failed'
+  );
 }

@@ -5,6 +5,7 @@ import type { BuildResult } from '../stages/build';
 import type { MigrateResult } from '../stages/migrate';
 import type { DeployResult } from '../stages/deploy';
 import type { VerifyResult } from '../stages/verify';
+import type { Version } from '../deploy/release';
 
 /** GitHub rejects a step summary over 1 MiB; we stay well under it whatever the reports hold. */
 export const SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024;
@@ -46,12 +47,20 @@ function headline(r: RunReport): string {
   const ref = r.ctx?.branch ? ` on \`${r.ctx.branch}\`` : '';
   const text = {
     deployed: `✅ Deployed to ${env}`,
-    'rolled-back': `↩️ Rolled back ${env}`,
+    'rolled-back': rolledBackHeadline(r),
     failed: `❌ Failed${failedStage(r) ? ` at ${failedStage(r)}` : ''} (${env})`,
     skipped: `⏭️ Nothing deployed to ${env}`,
     planned: `📝 Dry run for ${env}: nothing changed`,
   }[resultOf(r)];
   return `## safe-deploy: ${text}${sha}${ref}\n\nTotal time ${formatMs(r.durationMs)}.`;
+}
+
+function rolledBackHeadline(r: RunReport): string {
+  const rel = r.deploy?.release;
+  if (r.verify?.autoRolledBack) return `↩️ Rolled back ${r.environment} automatically: verify failed`;
+  return rel?.live
+    ? `↩️ Rolled back ${r.environment} from ${rel.live.sha.slice(0, 7)} to ${rel.version.sha.slice(0, 7)}`
+    : `↩️ Rolled back ${r.environment}`;
 }
 
 function failureBox(r: RunReport): string {
@@ -184,20 +193,27 @@ function migrateSection(m: MigrateResult): string {
 }
 
 function deploySection(d: DeployResult, v: VerifyResult | undefined, r: RunReport): string {
-  const e = d.engine;
+  const e = d.outcome?.docker;
   const short = (x?: { sha: string }): string => (x ? `\`${x.sha.slice(0, 7)}\`` : 'nothing');
+  const named = (x?: Version): string => `${short(x)}${x?.container ? ` (${x.container})` : ''}`;
   const after = v?.live ?? (d.status === 'passed' ? d.current : d.previous);
   const rows = [
-    ['Host', d.host],
-    ['Live before', `${short(d.previous)}${d.previous ? ` (${d.previous.container})` : ''}`],
-    ['Live after', `${short(after)}${after ? ` (${after.container})` : ''}`],
+    ['Target', d.where],
+    ['Live before', named(d.previous)],
+    [r.dryRun ? 'Would go live' : 'Live after', r.dryRun ? named(d.release?.version) : named(after)],
   ];
+  if (d.release?.isRollback) rows.push(['Rollback', `yes: ${short(d.release.version)} was live here before`]);
   if (d.url) rows.push(['URL', d.url]);
   if (e?.health) {
     const h = e.health;
+    const last = h.lastStatus
+      ? ` (last: HTTP ${h.lastStatus})`
+      : h.lastError
+        ? ` (last: ${h.lastError})`
+        : '';
     rows.push([
       'Health checks',
-      `${h.probes} probe(s) of ${h.url}, ${h.healthy ? `healthy after ${formatMs(h.elapsedMs)}` : `not healthy after ${formatMs(h.elapsedMs)}${h.lastStatus ? ` (last: HTTP ${h.lastStatus})` : h.lastError ? ` (last: ${h.lastError})` : ''}`}`,
+      `${h.probes} probe(s) of ${h.url}, ${h.healthy ? `healthy after ${formatMs(h.elapsedMs)}` : `not healthy after ${formatMs(h.elapsedMs)}${last}`}`,
     ]);
   }
   if (e?.gap)
@@ -207,25 +223,33 @@ function deploySection(d: DeployResult, v: VerifyResult | undefined, r: RunRepor
     rows.push(['health-url', `${v.health.ok ? 'ok' : 'failed'} after ${v.health.probes} probe(s)`]);
   if (v?.smoke)
     rows.push(['smoke-command', v.smoke.ok ? 'passed' : `failed (exit ${v.smoke.exitCode ?? 'timeout'})`]);
+  if (v?.rollback)
+    rows.push([
+      'Automatic rollback',
+      v.rollback.ok ? `restored ${short(v.rollback.current)}` : `failed: ${v.rollback.detail}`,
+    ]);
   const out = [`### Deploy\n\n${table(['', ''], rows)}`];
+  if (d.plan?.length) out.push(`Plan (nothing was changed):\n\n${d.plan.map((p) => `1. ${p}`).join('\n')}`);
   if (e?.logs?.length) {
     const code = e.exitCode !== undefined ? ` (exit code ${e.exitCode})` : '';
     out.push(`Last log lines of the new container${code}:\n\n${codeBlock(e.logs.slice(-50))}`);
   }
+  const cmd = d.outcome?.command;
+  if (cmd && cmd.exitCode !== 0)
+    out.push(`Last lines of \`${cmd.name}\` (exit code ${cmd.exitCode}):\n\n${codeBlock(cmd.tail)}`);
   if (v?.smoke && !v.smoke.ok && v.smoke.output.length)
     out.push(`smoke-command output:\n\n${codeBlock(v.smoke.output.slice(-30))}`);
-  out.push(rollbackHowTo(d, after, r));
+  out.push(rollbackHowTo(d.previous, after, r));
   return out.join('\n\n');
 }
 
-/** How to put the version before this one back: the re-run button, precisely. */
-function rollbackHowTo(d: DeployResult, live: { sha: string } | undefined, r: RunReport): string {
-  const prev = d.previous;
-  if (!prev || prev.sha === live?.sha) return '';
+/** How to put the version before this one back: the re-run button, or a rollback-to dispatch. */
+function rollbackHowTo(prev: Version | undefined, live: { sha: string } | undefined, r: RunReport): string {
+  if (!prev || prev.sha === live?.sha || r.dryRun) return '';
   const rerun = prev.runUrl
     ? `re-run [the run that deployed it](${prev.runUrl}) (Re-run all jobs)`
     : 'open the workflow run that deployed it and choose Re-run all jobs';
-  return `**Roll back** to \`${prev.sha.slice(0, 7)}\` in ${r.environment}: ${rerun}. The image is still in the registry and the container is retained, so nothing is rebuilt.`;
+  return `**Roll back** to \`${prev.sha.slice(0, 7)}\` in ${r.environment}: ${rerun}, or run the workflow with \`rollback-to: ${prev.sha}\`. Its image is still in the registry, so nothing is rebuilt.`;
 }
 
 function finish(parts: string[]): string {

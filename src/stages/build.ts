@@ -5,8 +5,8 @@ import type { Log } from '../log';
 import type { RunContext } from '../context';
 import type { StageResult } from '../types';
 import { listContextFiles } from '../build/context-files';
-import { buildImage, DockerStreamError, lookupRemote, pushImage } from '../build/docker-image';
-import { resolveAuth } from '../build/registry-auth';
+import { buildImage, DockerStreamError, imageLabels, lookupRemote, pushImage } from '../build/docker-image';
+import { resolveAuth, type ResolvedAuth } from '../build/registry-auth';
 import { registerSecret } from '../secrets';
 
 export interface BuildResult extends StageResult {
@@ -29,8 +29,61 @@ export interface BuildOptions {
   mayPush: boolean;
   /** Value of the dev.safe-deploy.gate label: whether the gate passed for this commit. */
   gateLabel: 'passed' | 'skipped';
+  access: ResolvedAuth;
+  /** The registry's answer from findPriorBuild: found, absent (null), or not asked (undefined). */
+  prior?: PriorBuild | null;
+  dryRun: boolean;
   docker?: Docker;
   log: Log;
+}
+
+/** `<image>:<sha>` already in the registry: a re-run, or a second environment. */
+export interface PriorBuild {
+  digest: string;
+  imageRef: string;
+  /** It carries dev.safe-deploy.gate=passed: this commit's gate already passed once. */
+  gatePassed: boolean;
+}
+
+export const GATE_LABEL = 'dev.safe-deploy.gate';
+
+/** Credentials for the image's registry, resolved once and masked before any use. */
+export function registryAccess(b: BuildInputs, log: Log): ResolvedAuth {
+  const access = resolveAuth(b.image!, b.registryUsername, b.registryPassword);
+  const auth = access.auth;
+  if (auth?.password) {
+    registerSecret(auth.password);
+    registerSecret(`${auth.username}:${auth.password}`);
+    registerSecret(Buffer.from(JSON.stringify(auth)).toString('base64url'));
+  }
+  if (auth?.identitytoken) registerSecret(auth.identitytoken);
+  log.info(`Registry credentials: ${access.source}.`);
+  return access;
+}
+
+/**
+ * Before the gate: is this commit's image already in the registry, and did its gate pass? A
+ * re-run of an old run (a rollback) or a second environment then skips gate and build. Any doubt
+ * (registry unreachable, credentials refused) answers undefined: the build stage asks again and
+ * reports the cause in its own words.
+ */
+export async function findPriorBuild(
+  b: BuildInputs,
+  sha: string,
+  access: ResolvedAuth,
+  log: Log,
+  docker = new Docker(),
+): Promise<PriorBuild | null | undefined> {
+  try {
+    const remote = await lookupRemote(docker, `${b.image}:${sha}`, access.auth);
+    if (!remote.exists) return null;
+    const imageRef = `${b.image}@${remote.digest}`;
+    const labels = await imageLabels(docker, imageRef, access.auth, log.debug);
+    return { digest: remote.digest, imageRef, gatePassed: labels[GATE_LABEL] === 'passed' };
+  } catch (err) {
+    log.debug(`Could not look for an earlier build: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildResult> {
@@ -41,29 +94,30 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
   const docker = o.docker ?? new Docker();
   await pingEngine(docker);
 
-  const { auth, source } = resolveAuth(repo, b.registryUsername, b.registryPassword);
-  if (auth?.password) {
-    registerSecret(auth.password);
-    registerSecret(`${auth.username}:${auth.password}`);
-    registerSecret(Buffer.from(JSON.stringify(auth)).toString('base64url'));
-  }
-  if (auth?.identitytoken) registerSecret(auth.identitytoken);
-  o.log.info(`Registry credentials: ${source}.`);
-
-  if (b.rebuild === 'auto' && push) {
+  const auth = o.access.auth;
+  const already = (p: PriorBuild): BuildResult => ({
+    ...base,
+    status: 'passed',
+    detail: `already built for this commit: ${p.digest}`,
+    digest: p.digest,
+    imageRef: p.imageRef,
+    buildSkipped: true,
+  });
+  if (o.prior) return already(o.prior);
+  if (b.rebuild === 'auto' && push && o.prior === undefined) {
     o.log.info(`Asking the registry whether ${image} already exists…`);
     const remote = await lookupRemote(docker, image, auth);
     if (remote.exists) {
       o.log.info(`${image} is already in the registry (${remote.digest}): not building it again.`);
-      return {
-        ...base,
-        status: 'passed',
-        detail: `already built for this commit: ${remote.digest}`,
-        digest: remote.digest,
-        imageRef: `${repo}@${remote.digest}`,
-        buildSkipped: true,
-      };
+      return already({ digest: remote.digest, imageRef: `${repo}@${remote.digest}`, gatePassed: false });
     }
+  }
+  if (o.dryRun) {
+    return {
+      ...base,
+      status: 'skipped',
+      detail: `dry run: would build ${image}${push ? ' and push it' : ''} (not in the registry yet)`,
+    };
   }
 
   const contextDir = path.resolve(o.workDir, b.context);
@@ -73,7 +127,7 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
     ...(o.ctx.repository
       ? { 'org.opencontainers.image.source': `${o.ctx.serverUrl}/${o.ctx.repository}` }
       : {}),
-    'dev.safe-deploy.gate': o.gateLabel,
+    [GATE_LABEL]: o.gateLabel,
     ...b.labels,
   };
   o.log.info(`Building ${image} from ${contextDir} (${b.dockerfile})…`);

@@ -1,91 +1,96 @@
-import type { RunContext } from '../context';
-import type { DeployInputs, VerifyInputs } from '../inputs';
 import type { Log } from '../log';
 import type { StageResult } from '../types';
 import {
-  deployDocker,
-  type DockerDeployResult,
-  type DockerTargetOptions,
-  type DockerVersion,
-} from '../deploy/docker';
-import { hostLabel } from '../deploy/docker/client';
+  mergeKnown,
+  ReleaseError,
+  resolveRelease,
+  type Release,
+  type ReleaseRequest,
+  type Version,
+} from '../deploy/release';
+import type { DeployTarget, TargetOutcome } from '../deploy/target';
 
 export interface DeployResult extends StageResult {
-  host: string;
-  previous?: DockerVersion;
-  current?: DockerVersion;
-  engine?: DockerDeployResult;
+  where: string;
+  previous?: Version;
+  current?: Version;
+  release?: Release;
+  outcome?: TargetOutcome;
   url?: string;
+  /** dry-run: the steps deploy would take. */
+  plan?: string[];
 }
 
 export interface DeployOptions {
-  ctx: RunContext;
+  target: DeployTarget;
+  request: ReleaseRequest;
+  /** Successful deployments of this environment, newest first (GitHub deployment history). */
+  history: Version[];
+  allowRollback: boolean;
+  dryRun: boolean;
   environment: string;
-  /** What to run: `<image>@<digest>` when pushed, else the local tag. */
-  image: string;
-  signal?: AbortSignal;
+  /** Called once the version is decided and allowed, before anything changes (GitHub deployment). */
+  onRelease?: (r: Release) => Promise<void>;
   log: Log;
 }
 
-/** The options that name the target, shared by deploy and verify's rollback. */
-export function targetOptions(
-  d: DeployInputs,
-  v: VerifyInputs,
-  o: Omit<DeployOptions, 'image'>,
-): DockerTargetOptions {
-  return {
-    app: d.app ?? repositoryName(o.ctx),
-    environment: o.environment,
-    host: d.dockerHost,
-    sshKey: d.sshKey,
-    network: d.network,
-    proxy: d.proxy,
-    proxyImage: d.proxyImage,
-    publicPort: d.publicPort,
-    domain: d.domain,
-    healthPath: v.healthPath,
-    healthTimeoutMs: v.healthTimeoutMs,
-    healthIntervalMs: v.healthIntervalMs,
-    healthStatus: v.healthStatus,
-    drainMs: d.drainMs,
-    retain: d.retain,
-    lockWaitMs: d.lockWaitMs,
-    runId: o.ctx.runId,
-    runUrl: o.ctx.runUrl,
-    signal: o.signal,
-    log: o.log.info,
-  };
-}
-
-export async function runDeploy(d: DeployInputs, v: VerifyInputs, o: DeployOptions): Promise<DeployResult> {
-  const host = hostLabel(d.dockerHost);
-  const target = targetOptions(d, v, o);
-  o.log.info(`Deploying ${o.image} as ${target.app} (${o.environment}) on ${host}…`);
-  const r = await deployDocker({
-    ...target,
-    image: o.image,
-    sha: o.ctx.sha,
-    port: d.port,
-    env: d.env,
-    volumes: d.volumes,
-  });
-  const base = { host, previous: r.previous, current: r.current, engine: r, url: r.url };
-  if (r.status === 'deployed') return { ...base, status: 'passed', detail: r.detail };
-  const hint = r.cancelled
-    ? 'The run was cancelled; the previous version keeps serving. Re-run when ready.'
-    : r.previous
-      ? `The previous version (${r.previous.sha.slice(0, 7)}) keeps serving. Read the new container's last log lines below, fix, and push again.`
-      : 'Nothing was serving before, and the new version did not become healthy. Read its last log lines below.';
-  return { ...base, status: 'failed', detail: r.detail, hint };
-}
-
-/** The default `app`: the repository's name, as Docker allows it. */
-export function repositoryName(ctx: RunContext): string {
-  const name = ctx.repository.split('/').pop() || 'app';
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9_.-]+/g, '-')
-      .replace(/^[^a-z0-9]+/, '') || 'app'
+/** Reads what is live, decides what goes live (and whether that is a rollback), then does it. */
+export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
+  const base = { where: o.target.where };
+  const state = await o.target.state();
+  let release: Release;
+  try {
+    release = resolveRelease(o.request, { live: state.live, known: mergeKnown(state.retained, o.history) });
+  } catch (err) {
+    if (!(err instanceof ReleaseError)) throw err;
+    return {
+      ...base,
+      status: 'failed',
+      detail: err.message,
+      previous: state.live,
+      current: state.live,
+      hint: 'Pick a version this environment had: see the deploy sections of earlier runs.',
+    };
+  }
+  const { version, live } = release;
+  const short = (v?: Version): string => v?.sha.slice(0, 7) ?? 'nothing';
+  o.log.info(
+    `Live in ${o.environment}: ${short(live)}. Putting ${short(version)} live${release.isRollback ? ' (a rollback)' : ''}.`,
   );
+  const common = { ...base, release, previous: live };
+  if (release.isRollback && !o.allowRollback) {
+    return {
+      ...common,
+      current: live,
+      status: 'failed',
+      detail: `this run would put ${short(version)} back live over ${short(live)} (a rollback), and allow-rollback is false`,
+      hint: 'Nothing changed. To roll back on purpose, set allow-rollback: true or dispatch with rollback-to.',
+    };
+  }
+  const restore = o.request.kind === 'rollback-to';
+  if (o.dryRun) {
+    return {
+      ...common,
+      current: live,
+      status: 'skipped',
+      detail: `dry run: would put ${short(version)} live${release.isRollback ? ' (a rollback)' : ''}`,
+      plan: o.target.plan(version, live, restore),
+    };
+  }
+  await o.onRelease?.(release);
+  const outcome = restore ? await o.target.restore(version, live) : await o.target.deploy(version, live);
+  const result = {
+    ...common,
+    outcome,
+    previous: outcome.previous ?? live,
+    current: outcome.current,
+    url: outcome.url,
+  };
+  if (outcome.ok) return { ...result, status: 'passed', detail: outcome.detail };
+  const hint = outcome.cancelled
+    ? 'The run was cancelled; the previous version keeps serving. Re-run when ready.'
+    : live
+      ? `The previous version (${short(live)}) keeps serving. Read the last lines below, fix, and push again.`
+      : 'Nothing was serving before, and the new version did not go live. Read the last lines below.';
+  return { ...result, status: 'failed', detail: outcome.detail, hint };
 }

@@ -1,23 +1,25 @@
 import type { VerifyInputs } from '../inputs';
 import type { Log } from '../log';
 import type { StageResult } from '../types';
-import { rollbackDocker, type DockerTargetOptions, type DockerVersion } from '../deploy/docker';
+import type { Version } from '../deploy/release';
+import type { DeployTarget, TargetOutcome } from '../deploy/target';
 import { probeUrl, runSmoke, type SmokeResult, type UrlCheck } from '../deploy/verify';
 
 export interface VerifyResult extends StageResult {
   health?: UrlCheck;
   smoke?: SmokeResult;
   autoRolledBack: boolean;
+  rollback?: TargetOutcome;
   /** What serves after verify (the previous version after an automatic rollback). */
-  live?: DockerVersion;
+  live?: Version;
 }
 
 export interface VerifyOptions {
   /** The public address of the new version (the proxy), given to smoke-command as URL. */
   url?: string;
-  previous?: DockerVersion;
-  current?: DockerVersion;
-  target: DockerTargetOptions;
+  previous?: Version;
+  current?: Version;
+  target: DeployTarget;
   workDir: string;
   signal?: AbortSignal;
   log: Log;
@@ -25,13 +27,13 @@ export interface VerifyOptions {
 
 /**
  * Checks the new version where users reach it, after the switch. On failure with auto-rollback,
- * the retained previous container is restarted, health-checked and put back behind the proxy.
+ * the target puts the previous version back (docker: the retained container, health-checked first).
  */
 export async function runVerify(v: VerifyInputs, o: VerifyOptions): Promise<VerifyResult> {
   if (!v.healthUrl && !v.smokeCommand) {
     return {
       status: 'skipped',
-      detail: 'no health-url or smoke-command set (health-path was checked before the switch)',
+      detail: 'no health-url or smoke-command set (the new version was health-checked before the switch)',
       autoRolledBack: false,
       live: o.current,
     };
@@ -76,45 +78,45 @@ export async function runVerify(v: VerifyInputs, o: VerifyOptions): Promise<Veri
     };
 
   const failed = problems.join('; ');
-  if (!v.autoRollback) {
+  const prev = o.previous;
+  if (!v.autoRollback)
     return {
       ...r,
       status: 'failed',
       detail: `${failed}; auto-rollback is off, so the new version stays live`,
-      hint: rollbackHint(o.previous),
+      hint: rerunHint(prev),
     };
-  }
-  if (!o.previous) {
+  if (!prev || prev.sha === o.current?.sha) {
     return {
       ...r,
       status: 'failed',
-      detail: `${failed}; nothing was live before, so there is nothing to roll back to`,
+      detail: `${failed}; nothing else was live before, so there is nothing to roll back to`,
       hint: 'Fix the new version and push again.',
     };
   }
-  o.log.info(`Verify failed: rolling back to ${o.previous.sha.slice(0, 7)} (${o.previous.container})…`);
-  const back = await rollbackDocker({ ...o.target, signal: undefined, to: o.previous.container });
-  if (back.status === 'failed') {
+  o.log.info(`Verify failed: rolling back to ${prev.sha.slice(0, 7)}…`);
+  r.rollback = await o.target.restore(prev, o.current);
+  if (!r.rollback.ok) {
     return {
       ...r,
       status: 'failed',
-      detail: `${failed}; automatic rollback FAILED: ${back.detail}`,
-      hint: `Roll back by hand: ${rollbackHint(o.previous)}`,
+      detail: `${failed}; automatic rollback FAILED: ${r.rollback.detail}`,
+      hint: `Roll back by hand: ${rerunHint(prev)}`,
     };
   }
   return {
     ...r,
     status: 'failed',
     autoRolledBack: true,
-    live: back.current ?? o.previous,
-    detail: `${failed}; rolled back automatically to ${o.previous.sha.slice(0, 7)}`,
-    hint: `The previous version (${o.previous.sha.slice(0, 7)}) is serving again. Fix the new version and push again.`,
+    live: r.rollback.current ?? prev,
+    detail: `${failed}; rolled back automatically to ${prev.sha.slice(0, 7)}`,
+    hint: `The previous version (${prev.sha.slice(0, 7)}) is serving again. Fix the new version and push again.`,
   };
 }
 
-function rollbackHint(previous: DockerVersion | undefined): string {
+function rerunHint(previous: Version | undefined): string {
   if (!previous) return 'Fix the new version and push again.';
   return previous.runUrl
-    ? `re-run ${previous.runUrl} (it deployed ${previous.sha.slice(0, 7)}).`
-    : `re-run the workflow run that deployed ${previous.sha.slice(0, 7)}.`;
+    ? `re-run ${previous.runUrl} (it deployed ${previous.sha.slice(0, 7)}), or dispatch with rollback-to: ${previous.sha}.`
+    : `dispatch with rollback-to: ${previous.sha}, or re-run the workflow run that deployed it.`;
 }

@@ -1,7 +1,8 @@
 /** The `deploy-to: docker` engine: one entry point for the pipeline, independent of inputs. */
 export { deployDocker } from './swap';
 export { rollbackDocker } from './rollback';
-export { dockerFromHost, pingOrExplain } from './client';
+export { dockerFromHost, hostLabel, pingOrExplain } from './client';
+export { readDockerState } from './state';
 export type {
   DockerDeployOptions,
   DockerDeployResult,

@@ -48,9 +48,9 @@ export function versionFromLabels(
   labels: Record<string, string>,
 ): DockerVersion | undefined {
   const sha = labels[LABELS.sha];
-  return sha
-    ? { container, sha, image: labels[LABELS.image] ?? '', runUrl: labels[LABELS.runUrl] }
-    : undefined;
+  if (!sha) return undefined;
+  const image = labels[LABELS.image] ?? '';
+  return { container, sha, image, runUrl: labels[LABELS.runUrl], deployedAt: labels[LABELS.deployedAt] };
 }
 
 /** Where the proxy reaches a container, and where the health probe asks. */

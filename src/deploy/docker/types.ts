@@ -69,6 +69,7 @@ export interface DockerVersion {
   container: string;
   /** The run that deployed it, when known. */
   runUrl?: string;
+  deployedAt?: string;
 }
 
 export interface HealthReport {

@@ -1,0 +1,35 @@
+import type { DockerDeployResult } from './docker';
+import type { Version } from './release';
+
+/** How one attempt to put a version live went, in the same shape for every target. */
+export interface TargetOutcome {
+  ok: boolean;
+  detail: string;
+  cancelled?: boolean;
+  /** What served before (as the target saw it) and what serves now. */
+  previous?: Version;
+  current?: Version;
+  url?: string;
+  /** Docker engine details for the summary (probes, logs, pruned containers). */
+  docker?: DockerDeployResult;
+  /** The user's command, for the command target. */
+  command?: { name: 'deploy-command' | 'rollback-command'; exitCode: number; tail: string[] };
+}
+
+/**
+ * A place versions go live. Deploy, verify's automatic rollback, re-run rollbacks and
+ * `rollback-to` all speak to a target through this, so they behave the same on every kind.
+ */
+export interface DeployTarget {
+  readonly kind: 'docker' | 'command';
+  /** Where, for the summary (a Docker host, or "deploy-command"). */
+  readonly where: string;
+  /** The live version and the versions the target still has, read without changing anything. */
+  state(): Promise<{ live?: Version; retained: Version[] }>;
+  /** Puts `v` live. */
+  deploy(v: Version, live?: Version): Promise<TargetOutcome>;
+  /** Puts an earlier version `v` back live over `failed` (automatic rollback, rollback-to). */
+  restore(v: Version, failed?: Version): Promise<TargetOutcome>;
+  /** The steps `deploy` would take, for dry-run. */
+  plan(v: Version, live?: Version, restore?: boolean): string[];
+}

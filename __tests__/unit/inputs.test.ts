@@ -116,6 +116,40 @@ describe('parseInputs', () => {
       { 'migrate-in-image': 'true', 'migrate-command': 'x' },
       `Input 'migrate-in-image' is "true": needs image to be set`,
     ],
+    [
+      { 'deploy-to': 'swarm', image: 'app', 'working-directory': 'examples/hello-app' },
+      `Input 'deploy-to' is "swarm": expected docker or command`,
+    ],
+    [
+      { 'deploy-to': 'heroku' },
+      `Input 'deploy-to' is "heroku": expected one of docker, swarm, kubernetes, command.`,
+    ],
+    [{ 'deploy-to': 'docker' }, `Input 'deploy-to' is "docker": needs image to be set`],
+    [
+      { 'deploy-to': 'command', image: 'app', 'working-directory': 'examples/hello-app' },
+      `Input 'deploy-to' is "command": needs deploy-command to be set.`,
+    ],
+    [{ 'rollback-to': 'yesterday' }, `Input 'rollback-to' is "yesterday": expected previous or a commit SHA`],
+    [{ 'rollback-to': 'previous' }, `Input 'rollback-to' is "previous": needs deploy-to to be set`],
+    [{ 'allow-rollback': 'maybe' }, `Input 'allow-rollback' is "maybe": expected true or false.`],
+    [
+      { 'notify-on': 'sometimes' },
+      `Input 'notify-on' is "sometimes": expected one of failure, always, never.`,
+    ],
+    [
+      { 'notify-webhook': 'hooks.slack.com/x' },
+      `Input 'notify-webhook' is (hidden: secret input): expected an http(s)://`,
+    ],
+    [{ 'health-status': 'ok' }, `Input 'health-status' is "ok": expected status codes or ranges`],
+    [{ 'health-path': 'health' }, `Input 'health-path' is "health": expected a path starting with /.`],
+    [{ 'health-timeout': 'soon' }, `Input 'health-timeout' is "soon": expected a duration`],
+    [{ port: '70000' }, `Input 'port' is "70000": expected a whole number from 1 to 65535.`],
+    [{ retain: '-2' }, `Input 'retain' is "-2": expected a whole number from 0 to 100.`],
+    [{ app: 'My App' }, `Input 'app' is "My App": expected lower-case letters`],
+    [{ 'docker-host': 'localhost:2375' }, `Input 'docker-host' is "localhost:2375": expected unix://`],
+    [{ proxy: 'nginx' }, `Input 'proxy' is "nginx": expected one of caddy, none.`],
+    [{ env: 'NOEQUALS' }, `Input 'env' is (hidden: secret input): expected KEY=VALUE lines`],
+    [{ 'env-file': 'missing.env' }, `Input 'env-file' is "missing.env": expected an existing file`],
   ])('%j is rejected', (values, message) => {
     let err: unknown;
     try {

@@ -165,7 +165,7 @@ async function release(
       : { known: [] };
   const target = createTarget(inputs, ctx, history, signal, log);
   report.targetKind = target.kind;
-  report.verifyUrl = inputs.verify.healthUrl;
+  report.verifyUrl = inputs.verify.healthUrl ? new URL(inputs.verify.healthUrl).origin : undefined;
 
   report.deploy = await pipeline.stage(
     'deploy',

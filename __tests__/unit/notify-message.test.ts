@@ -121,10 +121,15 @@ describe('slackMessage', () => {
 describe('shouldNotify', () => {
   const results: NotifyEvent['result'][] = ['deployed', 'rolled-back', 'failed', 'skipped', 'planned'];
   test.each([
-    ['failure', [false, true, true, false, false]],
+    ['failure', [false, false, true, false, false]],
     ['always', [true, true, true, true, true]],
     ['never', [false, false, false, false, false]],
   ] as const)('notify-on %s', (on, expected) => {
     expect(results.map((r) => shouldNotify(on, r))).toEqual(expected);
+  });
+
+  test('an automatic rollback (verify failed) is a failure; a deliberate rollback is not', () => {
+    expect(shouldNotify('failure', 'rolled-back', true)).toBe(true);
+    expect(shouldNotify('failure', 'rolled-back', false)).toBe(false);
   });
 });

@@ -26,7 +26,8 @@ export function createTarget(
       live: history.live,
       history: history.known,
       repository: inputs.build.image,
-      url: v.healthUrl,
+      // The app's address for the url output and GitHub's environment_url: health-url's origin.
+      url: v.healthUrl ? new URL(v.healthUrl).origin : undefined,
       log,
     });
   }

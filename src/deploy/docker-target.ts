@@ -33,8 +33,16 @@ export function dockerTarget(c: DockerTargetConfig): DeployTarget {
     kind: 'docker',
     where: c.where,
     state: () => readDockerState(c),
-    deploy: async (v) => outcome(await fresh(v)),
+    // A re-run of a commit whose container the host retained restarts that container (no pull, no
+    // new copy pushing older versions out of `retain`); the live one is never "restarted".
+    deploy: async (v, live) =>
+      outcome(
+        v.container && v.container !== live?.container
+          ? await rollbackDocker({ ...c, to: v.container })
+          : await fresh(v),
+      ),
     // A retained container restarts in a second, with no pull; without one, run the image again.
+    // Not cancellable: a half-done rollback is worse than a finished one.
     restore: async (v) =>
       outcome(
         v.container ? await rollbackDocker({ ...c, signal: undefined, to: v.container }) : await fresh(v),

@@ -22,11 +22,14 @@ export interface NotifyEvent {
 
 export type NotifyOn = 'failure' | 'always' | 'never';
 
-/** `failure` also covers rolled-back: an automatic rollback means the new version failed verify. */
-export function shouldNotify(on: NotifyOn, result: NotifyEvent['result']): boolean {
+/**
+ * `failure` covers an automatic rollback (the new version failed verify) but not a deliberate one
+ * (a re-run or rollback-to that worked): that run did what someone asked.
+ */
+export function shouldNotify(on: NotifyOn, result: NotifyEvent['result'], autoRolledBack = false): boolean {
   if (on === 'never') return false;
   if (on === 'always') return true;
-  return result === 'failed' || result === 'rolled-back';
+  return result === 'failed' || (result === 'rolled-back' && autoRolledBack);
 }
 
 const ICON: Record<NotifyEvent['result'], string> = {

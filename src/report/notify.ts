@@ -8,7 +8,7 @@ import { failedStage, resultOf, type RunReport } from './run-report';
 export async function notifyRun(report: RunReport, r: RollbackInputs): Promise<void> {
   if (!r.notifyWebhook) return;
   const result = resultOf(report);
-  if (!shouldNotify(r.notifyOn, result)) return;
+  if (!shouldNotify(r.notifyOn, result, report.verify?.autoRolledBack)) return;
   const failed = report.records.find((s) => s.status === 'failed');
   const release = report.deploy?.release;
   const message = slackMessage({

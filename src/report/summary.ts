@@ -89,7 +89,9 @@ function buildSection(b: BuildResult): string {
         ? 'no: already in the registry for this commit'
         : b.status === 'passed'
           ? 'yes'
-          : 'failed',
+          : b.status === 'skipped'
+            ? 'no (dry run)'
+            : 'failed',
     ],
     ['Pushed', b.pushed ? `yes (${b.tags.join(', ')})` : b.buildSkipped ? 'already there' : 'no'],
   ];
@@ -136,7 +138,7 @@ function gateSection(g: GateResult): string {
       `Line coverage: **${c.percent}%** (${c.linesCovered} of ${c.linesValid} lines, ${c.format})${vs}.`,
     );
   }
-  if (g.outputTail) {
+  if (g.outputTail && g.outputTail.lines.some((l) => l.trim() !== '')) {
     out.push(
       `Last lines of \`${g.outputTail.command}\` (exit code ${g.outputTail.exitCode}):\n\n${codeBlock(g.outputTail.lines)}`,
     );

@@ -96,6 +96,24 @@ export async function runVerify(v: VerifyInputs, o: VerifyOptions): Promise<Veri
   }
   o.log.info(`Verify failed: rolling back to ${prev.sha.slice(0, 7)}…`);
   r.rollback = await o.target.restore(prev, o.current);
+  if (r.rollback.ok && v.healthUrl) {
+    // A command target's rollback is otherwise trusted on its exit code alone: check where users reach it.
+    const again = await probeUrl({
+      url: v.healthUrl,
+      timeoutMs: v.healthTimeoutMs,
+      intervalMs: v.healthIntervalMs,
+      status: v.healthStatus,
+      log: o.log.info,
+    });
+    if (!again.ok) {
+      const why = again.lastStatus ? `HTTP ${again.lastStatus}` : (again.lastError ?? 'no answer');
+      r.rollback = {
+        ...r.rollback,
+        ok: false,
+        detail: `the previous version was restored but ${v.healthUrl} still fails (${why})`,
+      };
+    }
+  }
   if (!r.rollback.ok) {
     return {
       ...r,

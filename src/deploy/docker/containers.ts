@@ -56,10 +56,11 @@ export async function pickHostPort(ctx: Ctx, prober: string): Promise<number> {
  */
 export async function portsInUse(ctx: Ctx, prober: string, listenOnly: boolean): Promise<Set<number>> {
   const used = new Set<number>();
-  const r = await execIn(ctx.docker, prober, ['cat', '/proc/net/tcp', '/proc/net/tcp6']);
-  for (const m of r.stdout.matchAll(
-    /^\s*\d+:\s+[0-9A-F]+:([0-9A-F]{4})\s+[0-9A-F]+:[0-9A-F]{4}\s+([0-9A-F]{2})\s/gim,
-  )) {
+  // Reduced to unique "port state" pairs inside the container: a busy host has tens of thousands
+  // of sockets (megabytes of text) but only a few hundred distinct local ports.
+  const script = `awk '$1 ~ /^[0-9]+:$/ { split($2, a, ":"); print a[2], $4 }' /proc/net/tcp /proc/net/tcp6 | sort -u`;
+  const r = await execIn(ctx.docker, prober, ['sh', '-c', script]);
+  for (const m of r.stdout.matchAll(/^([0-9A-F]{4}) ([0-9A-F]{2})$/gim)) {
     if (!listenOnly || m[2] === '0A') used.add(parseInt(m[1] ?? '0', 16));
   }
   return used;

@@ -79,6 +79,13 @@ fi
 # TCP on 127.0.0.1 needs a password: the tests connect as postgres with a known one.
 as_root su postgres -c "psql -qAtc \"ALTER USER postgres PASSWORD '$PG_PASSWORD'\"" >/dev/null
 
+# --- kernel setting the README recommends for hosts running the proxy on the host network ---
+# Caddy re-opens its listening socket on every reload; with request migration the kernel hands
+# connections queued on the old socket to the new one instead of resetting them.
+if [ -w /proc/sys/net/ipv4/tcp_migrate_req ] && [ "$(cat /proc/sys/net/ipv4/tcp_migrate_req)" != 1 ]; then
+  echo 1 >/proc/sys/net/ipv4/tcp_migrate_req
+fi
+
 # --- test images (FROM scratch; nothing can be pulled) --------------------------------------------
 build_image() { # name dir
   if ! docker image inspect "$1" >/dev/null 2>&1 || [ "$(cat "$2/.stamp" 2>/dev/null)" != "$(docker image inspect -f '{{.Id}}' "$1")" ]; then

@@ -50,25 +50,43 @@ export async function ensureProxy(docker: Docker, cfg: ProxyConfig): Promise<voi
   if (!info) {
     cfg.log(`creating the proxy container ${cfg.name} (${cfg.image})`);
     const ports = hostNet ? [] : cfg.publicPorts.map((p) => `${p}/tcp`);
-    await docker.createContainer({
-      name: cfg.name,
-      Image: cfg.image,
-      Labels: { 'safe-deploy.role': 'proxy' },
-      ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
-      HostConfig: {
-        NetworkMode: cfg.network,
-        RestartPolicy: { Name: 'unless-stopped' },
-        // Certificates live in /data: keep them across proxy re-creation (ACME rate limits).
-        Binds: [`${cfg.name}-data:/data`, `${cfg.name}-config:/config`],
-        PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostPort: p.split('/')[0] }]])),
-      },
-    });
+    const create = (sysctls?: Record<string, string>): Promise<Docker.Container> =>
+      docker.createContainer({
+        name: cfg.name,
+        Image: cfg.image,
+        Labels: { 'safe-deploy.role': 'proxy' },
+        ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
+        HostConfig: {
+          NetworkMode: cfg.network,
+          RestartPolicy: { Name: 'unless-stopped' },
+          // Certificates live in /data: keep them across proxy re-creation (ACME rate limits).
+          Binds: [`${cfg.name}-data:/data`, `${cfg.name}-config:/config`],
+          PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostPort: p.split('/')[0] }]])),
+          Sysctls: sysctls,
+        },
+      });
+    if (hostNet) await create();
+    else {
+      // Caddy re-opens its listening socket (SO_REUSEPORT) on every reload; without request
+      // migration the kernel resets connections still queued on the old one. The proxy's own
+      // network namespace can have it; kernels before 5.14 lack it, so fall back without.
+      try {
+        await create({ [MIGRATE_SYSCTL]: '1' });
+      } catch (err) {
+        if (!/sysctl|tcp_migrate_req/i.test(messageOf(err))) throw err;
+        cfg.log(
+          `${MIGRATE_SYSCTL} is not available on this host's kernel: a proxy reload may reset a few queued connections`,
+        );
+        await create();
+      }
+    }
     const files = [{ name: 'etc/caddy/' }, { name: 'etc/caddy/sites/' }];
     await container.putArchive(tar([...files, { name: MAIN.slice(1), content: mainCaddyfile(cfg.admin) }]), {
       path: '/',
     });
     await container.start();
     await waitReady(docker, cfg.name);
+    if (hostNet) await warnWithoutMigration(docker, cfg);
     return;
   }
   if (!info.State.Running) {
@@ -96,6 +114,24 @@ export async function ensureProxy(docker: Docker, cfg: ProxyConfig): Promise<voi
     throw new Error(
       `the proxy ${cfg.name} does not publish port ${missing.join(', ')}; ports are fixed when it is created: ` +
         `remove it (docker rm -f ${cfg.name}) to let the next deploy re-create it, or choose another public-port`,
+    );
+  }
+}
+
+const MIGRATE_SYSCTL = 'net.ipv4.tcp_migrate_req';
+
+/**
+ * On the host network the setting is the host's own, which the action must not change behind the
+ * operator's back: it says what a reload may cost and how to avoid it.
+ */
+async function warnWithoutMigration(docker: Docker, cfg: ProxyConfig): Promise<void> {
+  const r = await execIn(docker, cfg.name, ['cat', `/proc/sys/${MIGRATE_SYSCTL.replace(/\./g, '/')}`]).catch(
+    () => undefined,
+  );
+  if (r?.exitCode === 0 && r.stdout.trim() === '0') {
+    cfg.log(
+      `note: ${MIGRATE_SYSCTL}=0 on this host: each proxy reload may reset a few connections still queued on Caddy's old socket; ` +
+        `set it to 1 on the host (sysctl -w ${MIGRATE_SYSCTL}=1) for zero dropped connections`,
     );
   }
 }

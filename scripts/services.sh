@@ -27,6 +27,7 @@ command -v caddy >/dev/null || need+=(caddy)
 command -v hey >/dev/null || need+=(hey)
 command -v curl >/dev/null || need+=(curl)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   as_root apt-get update -qq
@@ -78,6 +79,30 @@ if ! pg_lsclusters -h | awk -v v="$PG_VERSION" '$1==v && $2=="main" {print $4}' 
 fi
 # TCP on 127.0.0.1 needs a password: the tests connect as postgres with a known one.
 as_root su postgres -c "psql -qAtc \"ALTER USER postgres PASSWORD '$PG_PASSWORD'\"" >/dev/null
+
+# --- sshd on 127.0.0.1:2222, for docker-host: ssh:// tests -------------------------------------
+# Its own host key, client key and authorized_keys under $STATE_DIR (root's ~/.ssh is untouched).
+SSH_DIR="$STATE_DIR/ssh"
+if ! pgrep -f "sshd -f $SSH_DIR/sshd_config" >/dev/null; then
+  log "starting sshd on 127.0.0.1:2222 (test key in $SSH_DIR)"
+  mkdir -p "$SSH_DIR" /run/sshd && chmod 700 "$SSH_DIR"
+  [ -f "$SSH_DIR/host_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/host_key"
+  [ -f "$SSH_DIR/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/id_ed25519"
+  cp "$SSH_DIR/id_ed25519.pub" "$SSH_DIR/authorized_keys"
+  cat >"$SSH_DIR/sshd_config" <<CONF
+Port 2222
+ListenAddress 127.0.0.1
+HostKey $SSH_DIR/host_key
+AuthorizedKeysFile $SSH_DIR/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile $SSH_DIR/sshd.pid
+CONF
+  /usr/sbin/sshd -f "$SSH_DIR/sshd_config" -E "$SSH_DIR/sshd.log"
+fi
 
 # --- kernel setting the README recommends for hosts running the proxy on the host network ---
 # Caddy re-opens its listening socket on every reload; with request migration the kernel hands

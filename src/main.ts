@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { decideDeploy, type DeployDecision } from './branch-guard';
 import { ContextError, readRunContext, type RunContext } from './context';
 import { createTarget } from './deploy/create-target';
+import { closeSshConnections } from './deploy/docker';
 import type { ReleaseRequest } from './deploy/release';
 import { GitHubDeployments } from './github/deployments';
 import { versionsFromHistory } from './github/history';
@@ -45,6 +46,8 @@ export async function run(): Promise<void> {
     await writeReport(report);
     if (inputs) await notifyRun(report, inputs.rollback);
   });
+
+  closeSshConnections();
 
   const failed = report.records.find((s) => s.status === 'failed');
   if (report.inputError) core.setFailed(report.inputError);

@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { sshAgent } from './ssh-agent';
 
 /** Connects to `docker-host`; nothing is sent until the first call (see `pingOrExplain`). */
 export function dockerFromHost(host?: string, sshKey?: string): Docker {
@@ -17,14 +18,21 @@ export function dockerFromHost(host?: string, sshKey?: string): Docker {
     throw new Error(`docker-host "${target}" is not unix://PATH, tcp://HOST:PORT or ssh://USER@HOST[:PORT]`);
   }
   if (url.protocol === 'ssh:') {
+    // Plain HTTP to a placeholder address; the agent carries every connection over SSH. docker-modem
+    // honours `agent` though its types do not declare it.
     return new Docker({
       ...base,
-      protocol: 'ssh',
-      host: url.hostname,
-      port: url.port || 22,
-      username: decodeURIComponent(url.username) || 'root',
-      sshOptions: sshKey ? { privateKey: sshKey } : { agent: process.env.SSH_AUTH_SOCK },
-    });
+      protocol: 'http',
+      host: 'docker.invalid',
+      port: 80,
+      agent: sshAgent({
+        host: url.hostname,
+        port: Number(url.port) || 22,
+        username: decodeURIComponent(url.username) || 'root',
+        ...(sshKey ? { privateKey: sshKey } : { agent: process.env.SSH_AUTH_SOCK }),
+        readyTimeout: 20_000,
+      }),
+    } as Docker.DockerOptions);
   }
   if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
     // tcp://…:2376 is Docker's TLS port by convention, as the docker CLI assumes.

@@ -17,6 +17,9 @@ npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "[test] run 'npm run format'"; exit 1; }
 echo "[test] building dist/"
 npm run -s build >/dev/null
+# One integration test runs dist/ under Node 24, the runtime action.yml declares.
+SAFE_DEPLOY_NODE24=$(bash scripts/node24.sh)
+export SAFE_DEPLOY_NODE24
 mkdir -p .tmp
 status=0
 npm run -s jest -- --json --outputFile=.tmp/jest.json "$@" || status=$?

@@ -33,6 +33,8 @@ export interface RunOptions {
   event?: Record<string, unknown>;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** The node binary that runs dist/ (default: the one running the tests). */
+  node?: string;
   /** Called with the child once started (to signal it). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
@@ -87,7 +89,7 @@ export async function runAction(opts: RunOptions = {}): Promise<ActionRun> {
   };
   for (const [k, v] of Object.entries(opts.inputs ?? {})) env[`INPUT_${k.toUpperCase()}`] = v;
 
-  const child = spawn(process.execPath, [DIST], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(opts.node ?? process.execPath, [DIST], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   opts.onSpawn?.(child);
   let stdout = '';
   let stderr = '';

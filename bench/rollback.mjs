@@ -19,25 +19,30 @@
 //   (or bash bench/rollback.sh [options])
 // Exits 1 on errors (a deploy or rollback that did not end as expected), not on slow figures;
 // prints whether the goal (<= 5 s and <= 1.5x the floor) is met.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers';
-import { fileURLToPath } from 'node:url';
+import { clearInterval, setInterval } from 'node:timers';
+import {
+  benchDirs,
+  CADDY_RELOAD as RELOAD,
+  DIST,
+  dockerInputs,
+  killAction,
+  PROXY,
+  runAction as runBundledAction,
+  siteFile,
+} from './lib/action.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = path.join(ROOT, 'dist/index.js');
 const APP = 'bench-rb';
 const ENVIRONMENT = 'production';
 const IMAGE = '127.0.0.1:5000/bench-rollback';
-const PROXY = 'safe-deploy-proxy';
 const PUBLIC_PORT = 18990;
-const SITE = `/etc/caddy/sites/${APP}--${ENVIRONMENT}.caddy`;
-const RELOAD = ['caddy', 'reload', '--config', '/etc/caddy/Caddyfile', '--adapter', 'caddyfile'];
+const SITE = siteFile(APP, ENVIRONMENT);
 const HAND_LABEL = 'safe-deploy-bench.rollback-by-hand';
 const POLL_MS = 20;
 const GOAL_S = 5;
@@ -62,7 +67,7 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-bench-rb-'));
+const { runDir, workspace } = benchDirs('sd-bench-rb-');
 const nonce = crypto.randomBytes(3).toString('hex');
 
 // --- docker CLI ----------------------------------------------------------------------------------
@@ -153,9 +158,7 @@ function freePort() {
   });
 }
 
-// --- the app workspace ---------------------------------------------------------------------------
-const workspace = path.join(runDir, 'workspace');
-fs.cpSync(path.join(ROOT, 'examples/hello-app'), workspace, { recursive: true });
+// --- the app versions ----------------------------------------------------------------------------
 const versions = {
   A: {
     name: 'A',
@@ -172,97 +175,33 @@ const versions = {
 };
 
 // --- running the action --------------------------------------------------------------------------
-function parseOutputFile(text) {
-  const out = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^<=]+)<<(.+)$/.exec(lines[i]);
-    if (heredoc) {
-      const value = [];
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i]);
-      out[heredoc[1]] = value.join('\n');
-    } else if (lines[i].includes('=')) {
-      out[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1);
-    }
-  }
-  return out;
-}
-
-let actionChild;
 /**
  * Runs `node dist/index.js` for `version` as the runner would; `watch` (optional) is started at
  * the spawn and its result (a time) is returned next to the process's.
  */
 async function runAction(label, version, { attempt = 1, watch, extraEnv = {} } = {}) {
-  const dir = fs.mkdtempSync(path.join(runDir, `run-${label}-`));
-  const files = { out: 'output.txt', summary: 'summary.md', event: 'event.json', log: 'action.log' };
-  for (const k of Object.keys(files)) files[k] = path.join(dir, files[k]);
-  fs.writeFileSync(files.out, '');
-  fs.writeFileSync(files.summary, '');
-  fs.writeFileSync(files.event, JSON.stringify({ repository: { default_branch: 'main' } }));
-  const inputs = {
-    image: IMAGE,
-    'deploy-to': 'docker',
-    app: APP,
-    network: 'host',
-    'proxy-image': 'safe-deploy-test/caddy:latest',
-    'public-port': String(PUBLIC_PORT),
-    'test-command': 'true',
-    'health-interval': '100ms',
-    'health-timeout': '15s',
-    'drain-timeout': '1s',
-  };
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/root',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_SHA: version.sha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_REPOSITORY: 'acme/hello-app',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: version.runId,
-    GITHUB_RUN_ATTEMPT: String(attempt),
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: files.out,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: dir,
-    ...extraEnv,
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-
-  const started = Date.now();
-  const child = spawn(process.execPath, [DIST], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  actionChild = child;
-  const watched = watch?.(started);
+  let watched;
+  const run = await runBundledAction({
+    runDir,
+    workspace,
+    label,
+    sha: version.sha,
+    runId: version.runId,
+    attempt,
+    env: extraEnv,
+    inputs: {
+      ...dockerInputs({ image: IMAGE, app: APP, publicPort: PUBLIC_PORT }),
+      'test-command': 'true',
+      'health-interval': '100ms',
+      'health-timeout': '15s',
+      'drain-timeout': '1s',
+    },
+    onSpawn: (started) => (watched = watch?.(started)),
+  });
+  const { code, started, ended, outputs, stages, logFile } = run;
   // Every line stamped with its time since the spawn: where the time goes.
-  const lines = [];
-  const partial = { stdout: '', stderr: '' };
-  const stamp = (which) => (d) => {
-    const parts = (partial[which] + d).split('\n');
-    partial[which] = parts.pop();
-    const at = Date.now() - started;
-    for (const text of parts) lines.push({ at, text });
-  };
-  child.stdout.on('data', stamp('stdout'));
-  child.stderr.on('data', stamp('stderr'));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-  const code = await new Promise((resolve) => child.on('close', (c, sig) => resolve(c ?? sig ?? -1)));
-  const ended = Date.now();
-  clearTimeout(timer);
-  actionChild = undefined;
-  for (const which of ['stdout', 'stderr'])
-    if (partial[which]) lines.push({ at: ended - started, text: partial[which] });
-  fs.writeFileSync(files.log, lines.map((l) => `+${(l.at / 1000).toFixed(3)}s ${l.text}`).join('\n') + '\n');
-  const outputs = parseOutputFile(fs.readFileSync(files.out, 'utf8'));
-  let stages = [];
-  try {
-    stages = JSON.parse(outputs.stages ?? '[]');
-  } catch {
-    /* reported as missing */
-  }
+  const lines = run.lines.map((l) => ({ at: l.time - started, text: l.text }));
+  fs.writeFileSync(logFile, lines.map((l) => `+${(l.at / 1000).toFixed(3)}s ${l.text}`).join('\n') + '\n');
   let answeredAt;
   let watchError;
   if (watched) {
@@ -279,7 +218,7 @@ async function runAction(label, version, { attempt = 1, watch, extraEnv = {} } =
     answeredMs: answeredAt === undefined ? undefined : answeredAt - started,
     watchError,
     lines,
-    logFile: files.log,
+    logFile,
     outputs,
     stages,
   };
@@ -459,7 +398,7 @@ let cleaned = false;
 async function cleanup() {
   if (cleaned) return;
   cleaned = true;
-  actionChild?.kill('SIGKILL');
+  killAction();
   const hand = (await docker(['ps', '-aq', '--filter', `label=${HAND_LABEL}`], { allowFail: true }))
     .split('\n')
     .filter((l) => /^[0-9a-f]+$/.test(l));

@@ -21,16 +21,21 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  benchDirs,
+  CADDY_RELOAD,
+  DIST,
+  dockerInputs,
+  killAction,
+  PROXY,
+  runAction as runBundledAction,
+  siteFile,
+} from './lib/action.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = path.join(ROOT, 'dist/index.js');
 const APP = 'bench-zd';
 const ENVIRONMENT = 'production';
 const IMAGE = '127.0.0.1:5000/bench-zero-downtime';
-const PROXY = 'safe-deploy-proxy';
 const PUBLIC_PORT = 18980;
 const URL_ = `http://127.0.0.1:${PUBLIC_PORT}/`;
 const MIN_RATE = 500;
@@ -53,12 +58,9 @@ const SAMPLER_RATE = 20; // Node requests/s that read the body: which version se
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-bench-zd-'));
+const { runDir, workspace } = benchDirs('sd-bench-zd-');
 
 // --- the app workspace ---------------------------------------------------------------------------
-const workspace = path.join(runDir, 'workspace');
-fs.cpSync(path.join(ROOT, 'examples/hello-app'), workspace, { recursive: true });
-
 function prepareVersion(version, { healthy }) {
   fs.writeFileSync(path.join(workspace, 'www/index.html'), `${version}\n`);
   const health = path.join(workspace, 'www/health');
@@ -67,92 +69,28 @@ function prepareVersion(version, { healthy }) {
 }
 
 // --- running the action --------------------------------------------------------------------------
-function parseOutputFile(text) {
-  const out = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^<=]+)<<(.+)$/.exec(lines[i]);
-    if (heredoc) {
-      const value = [];
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i]);
-      out[heredoc[1]] = value.join('\n');
-    } else if (lines[i].includes('=')) {
-      out[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1);
-    }
-  }
-  return out;
-}
-
-let actionChild;
 const loadChildren = [];
 async function runAction(label, extraInputs = {}, origin = Date.now()) {
-  const dir = fs.mkdtempSync(path.join(runDir, `run-${label.replace(/\W+/g, '-')}-`));
-  const files = { out: 'output.txt', summary: 'summary.md', event: 'event.json', log: 'action.log' };
-  for (const k of Object.keys(files)) files[k] = path.join(dir, files[k]);
-  fs.writeFileSync(files.out, '');
-  fs.writeFileSync(files.summary, '');
-  fs.writeFileSync(files.event, JSON.stringify({ repository: { default_branch: 'main' } }));
   const sha = crypto.randomBytes(20).toString('hex');
-  const inputs = {
-    image: IMAGE,
-    'deploy-to': 'docker',
-    app: APP,
-    network: 'host',
-    'proxy-image': 'safe-deploy-test/caddy:latest',
-    'public-port': String(PUBLIC_PORT),
-    'health-timeout': '15s',
-    'health-interval': '250ms',
-    'drain-timeout': '2s',
-    ...extraInputs,
-  };
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/root',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_SHA: sha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_REPOSITORY: 'acme/hello-app',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '1001',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: files.out,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: dir,
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const started = Date.now();
-  const child = spawn(process.execPath, [DIST], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  actionChild = child;
+  const { code, started, ended, lines, logFile, outputs, stages } = await runBundledAction({
+    runDir,
+    workspace,
+    label,
+    sha,
+    inputs: {
+      ...dockerInputs({ image: IMAGE, app: APP, publicPort: PUBLIC_PORT }),
+      'health-timeout': '15s',
+      'health-interval': '250ms',
+      'drain-timeout': '2s',
+      ...extraInputs,
+    },
+  });
   // Each line stamped with its time since `origin` (the load's start), to line failures up with it.
   let log = '';
-  const partial = { stdout: '', stderr: '' };
-  const stamp = (which) => (d) => {
-    const lines = (partial[which] + d).split('\n');
-    partial[which] = lines.pop();
-    const at = `+${((Date.now() - origin) / 1000).toFixed(3)}s `;
-    for (const l of lines) log += `${at}${l}\n`;
-  };
-  child.stdout.on('data', stamp('stdout'));
-  child.stderr.on('data', stamp('stderr'));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-  const code = await new Promise((resolve) => child.on('close', (c, sig) => resolve(c ?? sig ?? -1)));
-  clearTimeout(timer);
-  actionChild = undefined;
-  for (const which of ['stdout', 'stderr']) if (partial[which]) log += `${partial[which]}\n`;
-  const ms = Date.now() - started;
-  fs.writeFileSync(files.log, log);
-  const outputs = parseOutputFile(fs.readFileSync(files.out, 'utf8'));
-  let stages = [];
-  try {
-    stages = JSON.parse(outputs.stages ?? '[]');
-  } catch {
-    /* reported as missing below */
-  }
-  return { code, ms, sha, log, logFile: files.log, outputs, stages, started };
+  for (const l of lines)
+    log += l.tail ? `${l.text}\n` : `+${((l.time - origin) / 1000).toFixed(3)}s ${l.text}\n`;
+  fs.writeFileSync(logFile, log);
+  return { code, ms: ended - started, sha, log, logFile, outputs, stages, started };
 }
 
 // --- load ----------------------------------------------------------------------------------------
@@ -399,7 +337,7 @@ let cleaned = false;
 function cleanup() {
   if (cleaned) return;
   cleaned = true;
-  actionChild?.kill('SIGKILL');
+  killAction();
   for (const c of loadChildren) if (c.exitCode === null) c.kill('SIGKILL');
   if (KEEP) {
     console.log(`--keep: left ${APP}'s containers and proxy site; logs in ${runDir}`);
@@ -415,10 +353,10 @@ function cleanup() {
   ])
     docker('rm', '-f', n);
   // The proxy stays (other apps use it); only this app's site goes, with a graceful reload.
-  const site = `/etc/caddy/sites/${APP}--${ENVIRONMENT}.caddy`;
+  const site = siteFile(APP, ENVIRONMENT);
   if (!docker('exec', PROXY, 'ls', site).startsWith('error')) {
     docker('exec', PROXY, 'rm', '-f', site);
-    docker('exec', PROXY, 'caddy', 'reload', '--config', '/etc/caddy/Caddyfile', '--adapter', 'caddyfile');
+    docker('exec', PROXY, ...CADDY_RELOAD);
   }
   const images = docker('images', '--format', '{{.Repository}}:{{.Tag}}', IMAGE)
     .split('\n')

@@ -65,9 +65,16 @@ export async function buildTestApp(
 
 /** Removes everything a test app left on the host: its containers, its lock, its probe container. */
 export async function cleanupApp(docker: Docker, app: string, environment: string): Promise<void> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`safe-deploy.app=${app}`] } });
-  const names = list.map((c) => c.Id);
-  names.push(`safe-deploy-lock-${app}-${environment}`, `safe-deploy-probe-${app}-${environment}`);
+  await removeLabelled(docker, `safe-deploy.app=${app}`, [
+    `safe-deploy-lock-${app}-${environment}`,
+    `safe-deploy-probe-${app}-${environment}`,
+  ]);
+}
+
+/** Force-removes, all at once, the containers with `label` (`key=value`) and those named in `also`. */
+export async function removeLabelled(docker: Docker, label: string, also: string[] = []): Promise<void> {
+  const list = await docker.listContainers({ all: true, filters: { label: [label] } });
+  const names = [...list.map((c) => c.Id), ...also];
   await Promise.all(
     names.map((n) =>
       docker
@@ -104,4 +111,16 @@ export async function containersOf(
 ): Promise<Array<{ name: string; state: string }>> {
   const list = await docker.listContainers({ all: true, filters: { label: [`safe-deploy.app=${app}`] } });
   return list.map((c) => ({ name: (c.Names[0] ?? '').replace(/^\//, ''), state: c.State }));
+}
+
+/** Containers of `of.app` from commit `sha` (of `of.environment` only, when it has one). */
+export async function containersOfSha(
+  docker: Docker,
+  of: { app: string; environment?: string },
+  sha: string,
+): Promise<Docker.ContainerInfo[]> {
+  const label = [`safe-deploy.app=${of.app}`];
+  if (of.environment !== undefined) label.push(`safe-deploy.environment=${of.environment}`);
+  label.push(`safe-deploy.sha=${sha}`);
+  return docker.listContainers({ all: true, filters: { label } });
 }

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Docker from 'dockerode';
 import {
   REGISTRY,
   randomSha,
@@ -9,28 +8,29 @@ import {
   tempDir,
   uniqueRepo,
   visibleLog,
-  workspaceFrom,
   type ActionRun,
 } from '../helpers/action';
-import { fetchText } from '../helpers/docker-app';
+import {
+  appWorkspace,
+  docker,
+  expectCode,
+  portBlock,
+  RUN,
+  short,
+  stage,
+  testToken,
+} from '../helpers/deploy-app';
+import { fetchText, removeLabelled } from '../helpers/docker-app';
 import { startFakeGitHub, type FakeGitHub, type FakeRequest } from '../helpers/fake-github';
 
 // `deploy-to: command` end to end through dist/index.js: the user's command is a real one (the
 // docker CLI starting the example app on the host network), GitHub's deployment history (the local
 // fake) is the only memory of what was live, and values reach the command only as variables.
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-const RUN = crypto.randomBytes(3).toString('hex');
 const LABEL = `sd-cmd-test=${RUN}`;
 // A random block of ten ports in 19950-19999: where each test's app listens (no proxy).
-const PORT_BASE = 19950 + crypto.randomInt(0, 5) * 10;
-let portIndex = 0;
+const nextPort = portBlock(19950, 5);
 let nextRunId = 800_000 + crypto.randomInt(0, 100_000);
 const closers: Array<() => Promise<void>> = [];
-
-type Stage = { name: string; status: string; detail: string };
-const stage = (run: ActionRun, name: string): Stage | undefined =>
-  (JSON.parse(run.outputs.stages ?? '[]') as Stage[]).find((s) => s.name === name);
-const short = (sha: string): string => sha.slice(0, 7);
 
 interface Target {
   name: string;
@@ -58,12 +58,12 @@ async function target(name: string): Promise<Target> {
   closers.push(() => fake.close());
   return {
     name,
-    port: PORT_BASE + portIndex++,
+    port: nextPort(),
     repo: uniqueRepo(`cmd-${name}`),
     record: path.join(tempDir('sd-cmd-record-'), 'calls.txt'),
     container: `cmd-${RUN}-${name}-production`,
     fake,
-    token: `ghs_test_token_${crypto.randomBytes(12).toString('hex')}`,
+    token: testToken(),
   };
 }
 
@@ -83,8 +83,7 @@ interface RunSpec {
 
 async function run(t: Target, spec: RunSpec): Promise<Run> {
   const sha = randomSha();
-  const ws = workspaceFrom('hello-app');
-  fs.writeFileSync(path.join(ws, 'www/index.html'), `<h1>hello ${spec.label}</h1>\n`);
+  const ws = appWorkspace(spec.label);
   const before = t.fake.requests.length;
   const result = await runAction({
     cwd: ws,
@@ -135,14 +134,6 @@ async function version(t: Target, expected: string): Promise<string> {
   return last;
 }
 
-function expectCode(r: ActionRun, code: number): void {
-  if (r.code !== code) {
-    throw new Error(
-      `exit code ${r.code}, expected ${code}\n--- log ---\n${visibleLog(r)}\n--- summary ---\n${r.summary}`,
-    );
-  }
-}
-
 const CREATE = /\/repos\/acme\/hello-app\/deployments$/;
 const created = (r: Run): Array<Record<string, unknown>> =>
   r.requests
@@ -150,15 +141,7 @@ const created = (r: Run): Array<Record<string, unknown>> =>
     .map((q) => q.body as Record<string, unknown>);
 
 afterEach(async () => {
-  const list = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
-  await Promise.all(
-    list.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
+  await removeLabelled(docker, LABEL);
   for (const close of closers.splice(0)) await close();
 });
 

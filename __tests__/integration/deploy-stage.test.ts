@@ -1,52 +1,47 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Docker from 'dockerode';
-import { execIn } from '../../src/deploy/docker/exec';
 import {
-  REGISTRY,
   randomSha,
+  REGISTRY,
   runAction,
-  uniqueRepo,
   visibleLog,
-  workspaceFrom,
   type ActionRun,
   type RunOptions,
 } from '../helpers/action';
-import { cleanupApp, containersOf, fetchText, PROXY_IMAGE } from '../helpers/docker-app';
+import {
+  appTarget,
+  appWorkspace,
+  docker,
+  dockerDeployInputs,
+  expectCode,
+  live,
+  reloadProxy,
+  removeApp,
+  RUN,
+  serving,
+  short,
+  stage,
+  stages,
+  portBlock,
+  type AppTarget,
+} from '../helpers/deploy-app';
+import { containersOf, containersOfSha, fetchText } from '../helpers/docker-app';
 
 // The deploy and verify stages end to end: dist/index.js as the runner starts it builds the example
 // app from its workspace, pushes it to the local registry and deploys it with `deploy-to: docker` on
 // the host network, behind the real default proxy `safe-deploy-proxy` (Caddy admin on localhost:2019,
 // shared with every other user of this Docker host: left running). Each test has its own app name
 // and public port; its containers, lock and site file are removed afterwards.
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-const PROXY = 'safe-deploy-proxy';
+
 const ENV = 'production';
-const RUN = crypto.randomBytes(3).toString('hex');
 // A random block of ten public ports in 19000-19999 per run, one port per test.
-const PORT_BASE = 19000 + crypto.randomInt(0, 100) * 10;
-let portIndex = 0;
+const nextPort = portBlock(19000, 100);
 const cleanup: string[] = [];
 
-type Stage = { name: string; status: string; durationMs: number; detail: string };
-const stages = (run: ActionRun): Stage[] => JSON.parse(run.outputs.stages ?? '[]') as Stage[];
-const stage = (run: ActionRun, name: string): Stage | undefined => stages(run).find((s) => s.name === name);
-const short = (sha: string): string => sha.slice(0, 7);
-
-interface Target {
-  app: string;
-  port: number;
-  repo: string;
-  /** The public address, through the proxy. */
-  base: string;
-}
-
-function target(name: string): Target {
+function target(name: string): AppTarget {
   const app = `sds-${name}-${RUN}`;
   cleanup.push(app);
-  const port = PORT_BASE + portIndex++;
-  return { app, port, repo: uniqueRepo(`stage-${name}`), base: `http://127.0.0.1:${port}` };
+  return appTarget(app, nextPort(), `stage-${name}`);
 }
 
 type Kind = 'healthy' | 'unhealthy' | 'crash';
@@ -64,8 +59,7 @@ interface DeployOptions {
 
 /** A fresh checkout of the example app whose page and /version say `label`, in one of three flavours. */
 function workspace(label: string, kind: Kind): string {
-  const ws = workspaceFrom('hello-app');
-  fs.writeFileSync(path.join(ws, 'www/index.html'), `<h1>hello ${label}</h1>\n`);
+  const ws = appWorkspace(label);
   if (kind === 'unhealthy') fs.rmSync(path.join(ws, 'www/health'));
   if (kind === 'crash') {
     const file = path.join(ws, 'Dockerfile');
@@ -76,45 +70,15 @@ function workspace(label: string, kind: Kind): string {
 }
 
 /** One run of the action: build `label` from a fresh workspace, push it, deploy it as t.app. */
-async function deploy(t: Target, label: string, o: DeployOptions = {}): Promise<Deployed> {
+async function deploy(t: AppTarget, label: string, o: DeployOptions = {}): Promise<Deployed> {
   const sha = randomSha();
   const run = await runAction({
     cwd: workspace(label, o.kind ?? 'healthy'),
     sha,
     onSpawn: o.onSpawn,
-    inputs: {
-      image: `${REGISTRY}/${t.repo}`,
-      'build-args': `VERSION=${label}`,
-      'deploy-to': 'docker',
-      app: t.app,
-      network: 'host',
-      'proxy-image': PROXY_IMAGE,
-      'public-port': String(t.port),
-      'health-timeout': '10s',
-      'health-interval': '200ms',
-      'drain-timeout': '1s',
-      ...o.inputs,
-    },
+    inputs: { ...dockerDeployInputs(t, label), ...o.inputs },
   });
   return { ...run, sha, label };
-}
-
-/** What the public port serves: the page and /version (built from the VERSION build-arg). */
-async function live(t: Target): Promise<{ page: string; version: string }> {
-  const [page, version] = await Promise.all([fetchText(`${t.base}/`), fetchText(`${t.base}/version`)]);
-  return { page: `${page.status} ${page.body}`, version: `${version.status} ${version.body}` };
-}
-
-const serving = (label: string): { page: string; version: string } => ({
-  page: `200 <h1>hello ${label}</h1>`,
-  version: `200 ${label}`,
-});
-
-async function containersOfSha(app: string, sha: string): Promise<Docker.ContainerInfo[]> {
-  return docker.listContainers({
-    all: true,
-    filters: { label: [`safe-deploy.app=${app}`, `safe-deploy.sha=${sha}`] },
-  });
 }
 
 async function lockExists(app: string): Promise<boolean> {
@@ -127,33 +91,11 @@ async function lockExists(app: string): Promise<boolean> {
     );
 }
 
-/** A run that failed or succeeded must say so in full when an assertion about it fails. */
-function expectCode(run: ActionRun, code: number): void {
-  if (run.code !== code) {
-    throw new Error(
-      `exit code ${run.code}, expected ${code}\n--- log ---\n${visibleLog(run)}\n--- summary ---\n${run.summary}`,
-    );
-  }
-}
-
 afterEach(async () => {
-  for (const app of cleanup.splice(0)) {
-    await cleanupApp(docker, app, ENV);
-    await execIn(docker, PROXY, ['rm', '-f', `/etc/caddy/sites/${app}--${ENV}.caddy`]).catch(() => undefined);
-  }
+  for (const app of cleanup.splice(0)) await removeApp(app, ENV);
 });
 
-afterAll(async () => {
-  // Apply the removed site files: their public ports close; the proxy itself stays for other users.
-  await execIn(docker, PROXY, [
-    'caddy',
-    'reload',
-    '--config',
-    '/etc/caddy/Caddyfile',
-    '--adapter',
-    'caddyfile',
-  ]).catch(() => undefined);
-});
+afterAll(reloadProxy);
 
 test('first deploy: result deployed, the url answers through the proxy, nothing was live before', async () => {
   const t = target('first');
@@ -246,7 +188,7 @@ test('an unhealthy new version fails the deploy with the probe status and its lo
   expect(stage(bad, 'deploy')?.detail).toContain(`${short(first.sha)} keeps serving`);
   expect(stage(bad, 'verify')).toMatchObject({ status: 'skipped' });
   expect(await live(t)).toEqual(serving('v1'));
-  expect(await containersOfSha(t.app, bad.sha)).toEqual([]);
+  expect(await containersOfSha(docker, t, bad.sha)).toEqual([]);
   expect(await lockExists(t.app)).toBe(false);
   expect(bad.summary).toContain('❌ Failed at deploy');
   expect(bad.summary).toMatch(
@@ -273,7 +215,7 @@ test('a crash-looping new version is reported with its exit code and output; the
   expect(crash.summary).toContain('Last log lines of the new container (exit code 3)');
   expect(crash.summary).toContain('boom');
   expect(await live(t)).toEqual(serving('v1'));
-  expect(await containersOfSha(t.app, crash.sha)).toEqual([]);
+  expect(await containersOfSha(docker, t, crash.sha)).toEqual([]);
   expect(await containersOf(docker, t.app)).toEqual([
     { name: `${t.app}-${short(first.sha)}-1`, state: 'running' },
   ]);
@@ -361,7 +303,7 @@ test('SIGTERM during the health wait: exits soon, the old version serves, the lo
   expect(stage(cancelled, 'deploy')?.detail).toMatch(/cancelled/);
   expect(visibleLog(cancelled)).toContain('Received SIGTERM');
   expect(await live(t)).toEqual(serving('v1'));
-  expect(await containersOfSha(t.app, cancelled.sha)).toEqual([]);
+  expect(await containersOfSha(docker, t, cancelled.sha)).toEqual([]);
   expect(await lockExists(t.app)).toBe(false);
   const next = await deploy(t, 'v3');
   expectCode(next, 0);

@@ -3,48 +3,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { runAction, tempDir, visibleLog, type ActionRun, type RunOptions } from '../helpers/action';
+import { adminQuery, databaseUrl, dropDatabases, freshDatabase, PG_HOST } from '../helpers/database';
 
 // The migrate stage end to end: dist/index.js as the runner starts it, against the real PostgreSQL
 // from scripts/services.sh. Every test gets its own database and workspace; no image, so build is
 // skipped, and no gate commands, so gate has nothing to do.
-const PASSWORD = process.env.SAFE_DEPLOY_PG_PASSWORD ?? 'safe-deploy';
-const HOST = '127.0.0.1:5432';
-const ADMIN_URL = `postgres://postgres:${PASSWORD}@${HOST}/postgres`;
-
-const databases: string[] = [];
 const roles: string[] = [];
 
-afterEach(async () => {
-  for (const db of databases.splice(0)) await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-});
+afterEach(() => dropDatabases());
 
 afterAll(async () => {
-  for (const db of databases.splice(0)) await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-  for (const role of roles.splice(0)) await admin(`DROP ROLE IF EXISTS ${role}`);
+  await dropDatabases();
+  for (const role of roles.splice(0)) await adminQuery(`DROP ROLE IF EXISTS ${role}`);
 });
 
 const hex = (n = 6): string => crypto.randomBytes(n).toString('hex');
 
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 /** A fresh database; returns its name and a URL for it (as postgres unless given credentials). */
-async function freshDb(credentials = `postgres:${PASSWORD}`): Promise<{ name: string; url: string }> {
-  const name = `sd_stage_${hex()}`;
-  await admin(`CREATE DATABASE ${name}`);
-  databases.push(name);
-  return { name, url: `postgres://${credentials}@${HOST}/${name}` };
-}
+const freshDb = (credentials?: string): Promise<{ name: string; url: string }> =>
+  freshDatabase('sd_stage_', credentials);
 
 async function query<T extends pg.QueryResultRow>(db: string, sql: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: `postgres://postgres:${PASSWORD}@${HOST}/${db}` });
+  const c = new pg.Client({ connectionString: databaseUrl(db) });
   await c.connect();
   try {
     return (await c.query<T>(sql)).rows;
@@ -441,7 +421,7 @@ describe('migrate stage through dist/index.js', () => {
   test('the database URL and its password appear nowhere, in a passing and a failing run', async () => {
     const role = `sd_secret_${hex(4)}`;
     const password = `Pw-${hex(12)}`;
-    await admin(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${password}'`);
+    await adminQuery(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${password}'`);
     roles.push(role);
     const db = await freshDb(`${role}:${password}`);
     const ws = workspace({ '001_users.sql': USERS });
@@ -464,16 +444,16 @@ describe('migrate stage through dist/index.js', () => {
     expect(leaks(ok, db.url)).toEqual([]);
 
     const missing = `sd_missing_${hex(4)}`;
-    const badUrl = `postgres://${role}:${password}@${HOST}/${missing}`;
+    const badUrl = `postgres://${role}:${password}@${PG_HOST}/${missing}`;
     const failed = await migrate(ws, badUrl);
     expect(failed.code).toBe(1);
     expect(leaks(failed, badUrl)).toEqual([]);
     // The stage fails with a message naming host and database only (not a crash of the report).
     expect(stageOf(failed, 'migrate')?.status).toBe('failed');
     expect(stageOf(failed, 'migrate')?.detail).toContain(
-      `cannot connect to PostgreSQL at ${HOST}/${missing}`,
+      `cannot connect to PostgreSQL at ${PG_HOST}/${missing}`,
     );
-    expect(failed.summary).toContain(`cannot connect to PostgreSQL at ${HOST}/${missing}`);
+    expect(failed.summary).toContain(`cannot connect to PostgreSQL at ${PG_HOST}/${missing}`);
   });
 
   test('a database-url that is not postgres fails in one line without printing it', async () => {

@@ -2,35 +2,21 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import type { MigrationFile } from '../../src/migrate/layout';
 import { applyMigrations, planMigrations, type RunnerOptions } from '../../src/migrate/runner';
+import { dropDatabases, freshDatabase } from '../helpers/database';
 
 // Against the real PostgreSQL from scripts/services.sh; every test gets its own database.
-const PASSWORD = process.env.SAFE_DEPLOY_PG_PASSWORD ?? 'safe-deploy';
-const ADMIN_URL = `postgres://postgres:${PASSWORD}@127.0.0.1:5432/postgres`;
-
 let dbName = '';
 let dbUrl = '';
 const clients: pg.Client[] = [];
 
 beforeEach(async () => {
-  dbName = `sd_test_${crypto.randomBytes(6).toString('hex')}`;
-  dbUrl = `postgres://postgres:${PASSWORD}@127.0.0.1:5432/${dbName}`;
-  await admin(`CREATE DATABASE ${dbName}`);
+  ({ name: dbName, url: dbUrl } = await freshDatabase('sd_test_'));
 });
 
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.end().catch(() => undefined);
-  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await dropDatabases();
 });
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 async function connect(): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: dbUrl });

@@ -3,54 +3,43 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import Docker from 'dockerode';
 import pg from 'pg';
-import { execIn } from '../../src/deploy/docker/exec';
+import { randomSha, registryTags, runAction, visibleLog, type ActionRun } from '../helpers/action';
+import { databaseUrl, dropDatabases, freshDatabase } from '../helpers/database';
 import {
-  REGISTRY,
-  randomSha,
-  registryTags,
-  runAction,
-  uniqueRepo,
-  visibleLog,
-  workspaceFrom,
-  type ActionRun,
-} from '../helpers/action';
-import { cleanupApp, containersOf, fetchText, PROXY_IMAGE } from '../helpers/docker-app';
+  appTarget,
+  appWorkspace,
+  docker,
+  dockerDeployInputs,
+  expectCode,
+  live,
+  portBlock,
+  reloadProxy,
+  removeApp,
+  RUN,
+  serving,
+  short,
+  stage,
+  testToken,
+  type AppTarget,
+} from '../helpers/deploy-app';
+import { containersOf, containersOfSha } from '../helpers/docker-app';
 import { startFakeGitHub, type FakeGitHub, type FakeRequest } from '../helpers/fake-github';
 
 // Rollback as a button, end to end through dist/index.js: a re-run of an older run puts its commit
 // back (gate and build skipped, migrations left as they are), `rollback-to`, `allow-rollback`,
 // GitHub deployments against the local fake, the failure webhook, promotion of one image to a
 // second environment, and a dry run. Docker target on the host network behind the shared proxy.
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-const PROXY = 'safe-deploy-proxy';
-const RUN = crypto.randomBytes(3).toString('hex');
-// A random block of ten public ports in 19500-19949 per run of this file.
-const PORT_BASE = 19500 + crypto.randomInt(0, 45) * 10;
-let portIndex = 0;
-let nextRunId = 700_000 + crypto.randomInt(0, 100_000);
 
-const PASSWORD = process.env.SAFE_DEPLOY_PG_PASSWORD ?? 'safe-deploy';
-const PG_HOST = '127.0.0.1:5432';
-const ADMIN_URL = `postgres://postgres:${PASSWORD}@${PG_HOST}/postgres`;
+// A random block of ten public ports in 19500-19949 per run of this file.
+const nextPort = portBlock(19500, 45);
+let nextRunId = 700_000 + crypto.randomInt(0, 100_000);
 
 const apps: Array<{ app: string; environments: string[] }> = [];
 const closers: Array<() => Promise<void>> = [];
-const databases: string[] = [];
 
-type Stage = { name: string; status: string; durationMs: number; detail: string };
-const stages = (run: ActionRun): Stage[] => JSON.parse(run.outputs.stages ?? '[]') as Stage[];
-const stage = (run: ActionRun, name: string): Stage | undefined => stages(run).find((s) => s.name === name);
-const short = (sha: string): string => sha.slice(0, 7);
-
-interface Target {
-  app: string;
-  port: number;
-  repo: string;
+interface Target extends AppTarget {
   environment: string;
-  /** The public address, through the proxy. */
-  base: string;
   fake: FakeGitHub;
   token: string;
 }
@@ -68,15 +57,11 @@ async function target(name: string, o: { environment?: string; fake?: FakeGitHub
   const known = apps.find((a) => a.app === app);
   if (known) known.environments.push(environment);
   else apps.push({ app, environments: [environment] });
-  const port = PORT_BASE + portIndex++;
   return {
-    app,
-    port,
-    repo: uniqueRepo(`rb-${name}`),
+    ...appTarget(app, nextPort(), `rb-${name}`),
     environment,
-    base: `http://127.0.0.1:${port}`,
     fake: o.fake ?? (await fakeGitHub()),
-    token: `ghs_test_token_${crypto.randomBytes(12).toString('hex')}`,
+    token: testToken(),
   };
 }
 
@@ -104,8 +89,7 @@ interface Run extends ActionRun {
 
 /** A fresh checkout of the example app whose page and /version say `label`. */
 function workspace(label: string, migrations?: Record<string, string>): string {
-  const ws = workspaceFrom('hello-app');
-  fs.writeFileSync(path.join(ws, 'www/index.html'), `<h1>hello ${label}</h1>\n`);
+  const ws = appWorkspace(label);
   if (migrations) {
     fs.rmSync(path.join(ws, 'migrations'), { recursive: true, force: true });
     fs.mkdirSync(path.join(ws, 'migrations'));
@@ -131,16 +115,7 @@ async function run(t: Target, spec: RunSpec): Promise<Run> {
     },
     inputs: {
       environment: t.environment,
-      image: `${REGISTRY}/${t.repo}`,
-      'build-args': `VERSION=${spec.label}`,
-      'deploy-to': 'docker',
-      app: t.app,
-      network: 'host',
-      'proxy-image': PROXY_IMAGE,
-      'public-port': String(t.port),
-      'health-timeout': '10s',
-      'health-interval': '200ms',
-      'drain-timeout': '1s',
+      ...dockerDeployInputs(t, spec.label),
       'github-token': t.token,
       ...spec.inputs,
     },
@@ -148,63 +123,13 @@ async function run(t: Target, spec: RunSpec): Promise<Run> {
   return { ...result, sha, label: spec.label, ws, runId, requests: t.fake.requests.slice(before) };
 }
 
-/** What the public port serves: the page and /version (built from the VERSION build-arg). */
-async function live(t: Target): Promise<{ page: string; version: string }> {
-  const [page, version] = await Promise.all([fetchText(`${t.base}/`), fetchText(`${t.base}/version`)]);
-  return { page: `${page.status} ${page.body}`, version: `${version.status} ${version.body}` };
-}
-
-const serving = (label: string): { page: string; version: string } => ({
-  page: `200 <h1>hello ${label}</h1>`,
-  version: `200 ${label}`,
-});
-
-async function containersOfSha(t: Target, sha: string): Promise<Docker.ContainerInfo[]> {
-  return docker.listContainers({
-    all: true,
-    filters: {
-      label: [
-        `safe-deploy.app=${t.app}`,
-        `safe-deploy.environment=${t.environment}`,
-        `safe-deploy.sha=${sha}`,
-      ],
-    },
-  });
-}
-
-/** A run that failed or succeeded must say so in full when an assertion about it fails. */
-function expectCode(r: ActionRun, code: number): void {
-  if (r.code !== code) {
-    throw new Error(
-      `exit code ${r.code}, expected ${code}\n--- log ---\n${visibleLog(r)}\n--- summary ---\n${r.summary}`,
-    );
-  }
-}
-
 const posts = (r: Run, re: RegExp): FakeRequest[] =>
   r.requests.filter((q) => q.method === 'POST' && re.test(q.path));
 const CREATE = /\/repos\/acme\/hello-app\/deployments$/;
 const statusesOf = (id: number): RegExp => new RegExp(`/repos/acme/hello-app/deployments/${id}/statuses$`);
 
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function freshDb(): Promise<{ name: string; url: string }> {
-  const name = `sd_rb_${crypto.randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  databases.push(name);
-  return { name, url: `postgres://postgres:${PASSWORD}@${PG_HOST}/${name}` };
-}
-
 async function appliedInDb(db: string): Promise<string[]> {
-  const c = new pg.Client({ connectionString: `postgres://postgres:${PASSWORD}@${PG_HOST}/${db}` });
+  const c = new pg.Client({ connectionString: databaseUrl(db) });
   await c.connect();
   try {
     const rows = (await c.query<{ name: string }>('SELECT name FROM safe_deploy_migrations ORDER BY name'))
@@ -217,28 +142,13 @@ async function appliedInDb(db: string): Promise<string[]> {
 
 afterEach(async () => {
   for (const { app, environments } of apps.splice(0)) {
-    for (const env of environments) {
-      await cleanupApp(docker, app, env);
-      await execIn(docker, PROXY, ['rm', '-f', `/etc/caddy/sites/${app}--${env}.caddy`]).catch(
-        () => undefined,
-      );
-    }
+    for (const env of environments) await removeApp(app, env);
   }
   for (const close of closers.splice(0)) await close();
-  for (const db of databases.splice(0)) await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  await dropDatabases();
 });
 
-afterAll(async () => {
-  // Apply the removed site files: their public ports close; the proxy itself stays for other users.
-  await execIn(docker, PROXY, [
-    'caddy',
-    'reload',
-    '--config',
-    '/etc/caddy/Caddyfile',
-    '--adapter',
-    'caddyfile',
-  ]).catch(() => undefined);
-});
+afterAll(reloadProxy);
 
 const GATE = { 'test-command': 'echo tests-ran > .tests-ran' };
 const M001 = { '001_greetings.sql': 'CREATE TABLE greetings (id bigint PRIMARY KEY, body text);\n' };
@@ -246,7 +156,7 @@ const M002 = { '002_visits.sql': 'CREATE TABLE visits (id bigint PRIMARY KEY, pa
 
 test('re-running an older run rolls back: gate and build skipped, migrations kept, GitHub deployment recorded', async () => {
   const t = await target('rerun');
-  const db = await freshDb();
+  const db = await freshDatabase('sd_rb_');
   const migrate = { 'database-url': db.url, 'migrations-dir': 'migrations' };
 
   const a = await run(t, { label: 'A', migrations: M001, inputs: { ...GATE, ...migrate } });
@@ -383,7 +293,7 @@ test('allow-rollback: false refuses a re-run of an older commit; the newer versi
   expectCode(a, 0);
   const b = await run(t, { label: 'B', inputs: GATE });
   expectCode(b, 0);
-  const aBefore = (await containersOfSha(t, a.sha)).map((c) => [c.Id, c.State]);
+  const aBefore = (await containersOfSha(docker, t, a.sha)).map((c) => [c.Id, c.State]);
   expect(aBefore).toEqual([[expect.any(String), 'exited']]);
 
   const again = await run(t, {
@@ -400,7 +310,7 @@ test('allow-rollback: false refuses a re-run of an older commit; the newer versi
   expect(stage(again, 'deploy')?.detail).toContain(`put ${short(a.sha)} back live over ${short(b.sha)}`);
   expect(stage(again, 'verify')?.status).toBe('skipped');
   expect(await live(t)).toEqual(serving('B'));
-  expect((await containersOfSha(t, a.sha)).map((c) => [c.Id, c.State])).toEqual(aBefore);
+  expect((await containersOfSha(docker, t, a.sha)).map((c) => [c.Id, c.State])).toEqual(aBefore);
   expect(posts(again, CREATE)).toEqual([]);
   expect(visibleLog(again)).toMatch(/::error::deploy failed: .*allow-rollback is false/);
 });
@@ -514,7 +424,7 @@ test('promotion: the image staging ran is deployed to production as is (no gate,
   expect(fs.existsSync(path.join(second.ws, '.tests-ran'))).toBe(false);
   expect(await live(production)).toEqual(serving('P'));
   expect(await live(staging)).toEqual(serving('P'));
-  const [info] = await containersOfSha(production, sha);
+  const [info] = await containersOfSha(docker, production, sha);
   expect(info?.State).toBe('running');
   expect(info?.Image).toBe(first.outputs['image-ref']);
   expect(posts(second, CREATE).map((q) => q.body)).toEqual([

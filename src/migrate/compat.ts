@@ -1,27 +1,13 @@
 import type { Finding } from './lint/lint';
+import { isRuleId, RULES } from './lint/rules';
 
-/**
- * Rules whose change breaks the previous app version, which keeps serving during the deploy and is
- * what a rollback returns to. A file with any of these (allowed or not) is not backward compatible.
- */
-export const BREAKING_RULES: ReadonlySet<string> = new Set([
-  'drop-column',
-  'drop-table',
-  'drop-schema',
-  'truncate',
-  'rename-column',
-  'rename-table',
-  'add-column-not-null-without-default',
-  'set-not-null',
-  'alter-column-type',
-  'syntax-error',
-]);
-
-/** name → backward compatible?, for every file linted. */
+/** name → backward compatible (no finding of a rule that breaks the previous app version), per file. */
 export function compatibility(
   files: { name: string; relPath: string }[],
   findings: Finding[],
 ): Map<string, boolean> {
-  const broken = new Set(findings.filter((f) => BREAKING_RULES.has(f.rule)).map((f) => f.file));
+  const broken = new Set(
+    findings.filter((f) => isRuleId(f.rule) && RULES[f.rule].breaksPrevious).map((f) => f.file),
+  );
   return new Map(files.map((f) => [f.name, !broken.has(f.relPath)]));
 }

@@ -48,9 +48,14 @@ export interface Rule {
   locking: boolean;
   /** Silent on a table created earlier in the same file. */
   exemptNewTable: boolean;
+  /**
+   * Breaks the previous app version, which keeps serving during the deploy and is what a rollback
+   * returns to: a file with such a finding (allowed or not) is not backward compatible.
+   */
+  breaksPrevious: boolean;
 }
 
-type RuleText = Omit<Rule, 'id' | 'exemptNewTable'>;
+type RuleText = Omit<Rule, 'id' | 'exemptNewTable' | 'breaksPrevious'>;
 
 // Every locking rule is exempt on a new table; add-column-not-null-without-default is too (an empty
 // table has no rows to fail on, and the previous app version never writes to it).
@@ -184,10 +189,28 @@ const TEXT: Record<RuleId, RuleText> = {
 
 const EXEMPT_BREAKING: ReadonlySet<RuleId> = new Set<RuleId>(['add-column-not-null-without-default']);
 
+const BREAKS_PREVIOUS: ReadonlySet<RuleId> = new Set<RuleId>([
+  'drop-column',
+  'drop-table',
+  'drop-schema',
+  'truncate',
+  'rename-column',
+  'rename-table',
+  'add-column-not-null-without-default',
+  'set-not-null',
+  'alter-column-type',
+  'syntax-error',
+]);
+
 export const RULES: Readonly<Record<RuleId, Rule>> = Object.fromEntries(
   RULE_IDS.map((id) => [
     id,
-    { id, ...TEXT[id], exemptNewTable: TEXT[id].locking || EXEMPT_BREAKING.has(id) },
+    {
+      id,
+      ...TEXT[id],
+      exemptNewTable: TEXT[id].locking || EXEMPT_BREAKING.has(id),
+      breaksPrevious: BREAKS_PREVIOUS.has(id),
+    },
   ]),
 ) as Record<RuleId, Rule>;
 

@@ -43,7 +43,9 @@ export function renderSummary(r: RunReport): string {
 
 function headline(r: RunReport): string {
   const env = r.environment;
-  const sha = r.ctx ? ` · \`${r.ctx.shortSha}\`` : '';
+  // The commit that went live (rollback-to deploys another one than the run's own).
+  const live = r.deploy?.release?.version.sha.slice(0, 7) ?? r.ctx?.shortSha;
+  const sha = live ? ` · \`${live}\`` : '';
   const ref = r.ctx?.branch ? ` on \`${r.ctx.branch}\`` : '';
   const text = {
     deployed: `✅ Deployed to ${env}`,

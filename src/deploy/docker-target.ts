@@ -27,35 +27,49 @@ export function dockerTarget(c: DockerTargetConfig): DeployTarget {
     url: r.url,
     docker: r,
   });
-  const fresh = (v: Version): Promise<DockerDeployResult> =>
-    deployDocker({ ...c, image: v.image, sha: v.sha, port: c.port, env: c.env, volumes: c.volumes });
+  /**
+   * One decision for deploy, restore and plan: a retained container of `v` (not the live one)
+   * restarts in a second with no pull and no new copy pushing older versions out of `retain`;
+   * otherwise the image runs again in a new container.
+   */
+  const retained = (v: Version, live?: Version): string | undefined =>
+    v.container && v.container !== live?.container ? v.container : undefined;
+  const put = async (
+    v: Version,
+    live: Version | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<TargetOutcome> => {
+    const container = retained(v, live);
+    return outcome(
+      container
+        ? await rollbackDocker({ ...c, signal, to: container })
+        : await deployDocker({
+            ...c,
+            signal,
+            image: v.image,
+            sha: v.sha,
+            port: c.port,
+            env: c.env,
+            volumes: c.volumes,
+          }),
+    );
+  };
   return {
     kind: 'docker',
     where: c.where,
     state: () => readDockerState(c),
-    // A re-run of a commit whose container the host retained restarts that container (no pull, no
-    // new copy pushing older versions out of `retain`); the live one is never "restarted".
-    deploy: async (v, live) =>
-      outcome(
-        v.container && v.container !== live?.container
-          ? await rollbackDocker({ ...c, to: v.container })
-          : await fresh(v),
-      ),
-    // A retained container restarts in a second, with no pull; without one, run the image again.
+    deploy: (v, live) => put(v, live, c.signal),
     // Not cancellable: a half-done rollback is worse than a finished one.
-    restore: async (v) =>
-      outcome(
-        v.container ? await rollbackDocker({ ...c, signal: undefined, to: v.container }) : await fresh(v),
-      ),
-    plan: (v, live, restore) => {
+    restore: (v, failed) => put(v, failed, undefined),
+    plan: (v, live) => {
       const proxy =
         c.proxy === 'none'
           ? 'stop the old container, then start the new one (proxy: none: a short gap)'
           : `point ${c.proxyName ?? 'safe-deploy-proxy'} at it, wait ${c.drainMs ?? 30_000} ms, stop ${live?.container ?? 'nothing (nothing is live)'}`;
-      const start =
-        restore && v.container
-          ? `restart the retained container ${v.container}`
-          : `start ${c.app}-${v.sha.slice(0, 7)}-<n> from ${v.image} on ${c.where}`;
+      const container = retained(v, live);
+      const start = container
+        ? `restart the retained container ${container}`
+        : `start ${c.app}-${v.sha.slice(0, 7)}-<n> from ${v.image} on ${c.where}`;
       return [
         start,
         `probe ${c.healthPath ?? '/health'} until ${c.healthStatus ?? '200-399'} (within ${c.healthTimeoutMs ?? 60_000} ms)`,

@@ -74,8 +74,21 @@ function strings(v: unknown): string[] {
   return [];
 }
 
+/** The `${{ … }}` expressions in a value; an `if:` is an expression even without the braces. */
 function expressions(v: unknown): string[] {
-  return strings(v).flatMap((s) => [...s.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].map((m) => m[1] ?? ''));
+  const bare: string[] = [];
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(visit);
+    else if (isObj(x)) {
+      if (typeof x.if === 'string' && !x.if.includes('${{')) bare.push(x.if);
+      Object.values(x).forEach(visit);
+    }
+  };
+  visit(v);
+  return [
+    ...bare,
+    ...strings(v).flatMap((s) => [...s.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].map((m) => m[1] ?? '')),
+  ];
 }
 
 /** Line of each `uses:` value in the source, with its trailing comment. */

@@ -164,6 +164,11 @@ jobs:
     ],
     ['a step id that does not exist', ['steps.d.outputs', 'steps.e.outputs'], /steps\.e is not a step id/],
     [
+      'a step of another job, in a bare if:',
+      ['- run: echo', "- if: steps.d.outputs.reslt == 'deployed'\n        run: echo"],
+      /steps\.d is not a step id/,
+    ],
+    [
       'a job output that does not exist',
       ['needs.a.outputs.ref', 'needs.a.outputs.digest'],
       /needs\.a\.outputs\.digest/,

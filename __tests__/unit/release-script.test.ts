@@ -118,6 +118,29 @@ describe('releaseNotes', () => {
     expect(() => releaseNotes(changelog, version)).toThrow(ReleaseError);
   });
 
+  // Keep a Changelog's own CHANGELOG.md (github.com/olivierlacan/keep-a-changelog, commit 006c1d4c),
+  // written by people over ten years: wrapped items, links, a long version list, link definitions.
+  const kac = fs.readFileSync(
+    path.join(ROOT, '__tests__/fixtures/release/keep-a-changelog.CHANGELOG.txt'),
+    'utf8',
+  );
+  test.each([
+    [
+      '1.1.1',
+      '### Added\n\n- Arabic translation (#444).',
+      '- Duplicate index file for the english version',
+      39,
+    ],
+    ['1.1.0', '### Added\n\n- Danish translation (#297).', '- Indonesian translation (#336).', 10],
+    ['0.3.0', '### Added\n\n- RU translation', 'from [@ZeliosAriex](https://github.com/ZeliosAriex).', 5],
+    ['0.0.1', '### Added\n\n- This CHANGELOG file', '- Counter-examples: "What makes unicorns cry?".', 8],
+  ])("Keep a Changelog's own file: %s", (version, start, end, lines) => {
+    const notes = releaseNotes(kac, version);
+    expect(notes.startsWith(start)).toBe(true);
+    expect(notes.endsWith(end)).toBe(true);
+    expect(notes.split('\n')).toHaveLength(lines);
+  });
+
   test("the repository's own CHANGELOG.md has notes for package.json's version", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const notes = releaseNotes(fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8'), pkg.version);

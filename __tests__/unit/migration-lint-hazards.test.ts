@@ -216,6 +216,10 @@ describe('SET NOT NULL after a valid CHECK (col IS NOT NULL)', () => {
         'ALTER TABLE users ALTER COLUMN mail SET NOT NULL;',
       ],
     ],
+    [
+      'a NOT NULL check validated whose ADD the lint never saw, named after the column',
+      ['ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;', setNotNull],
+    ],
   ])('silent: %s', async (_, sqls) => {
     expect(rules(active(await lintMigrations(dir(...sqls))))).toEqual([]);
   });
@@ -235,6 +239,14 @@ describe('SET NOT NULL after a valid CHECK (col IS NOT NULL)', () => {
     [
       'the table was dropped and created again',
       [add, validate, 'DROP TABLE users;\nCREATE TABLE users (email text);', setNotNull],
+    ],
+    [
+      'an unseen validated constraint named after the column but not after NOT NULL',
+      ['ALTER TABLE users VALIDATE CONSTRAINT users_email_format;', setNotNull],
+    ],
+    [
+      'an unseen validated NOT NULL constraint named after another column',
+      ['ALTER TABLE users VALIDATE CONSTRAINT users_emails_not_null;', setNotNull],
     ],
   ])('reported: %s', async (_, sqls) => {
     expect(await lastFileRules(...sqls)).toEqual(['set-not-null']);

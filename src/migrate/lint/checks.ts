@@ -253,11 +253,14 @@ function checkAlterTable(s: AlterTableStmt, st: FileState): Hit[] {
   return hits;
 }
 
-/** Remembers a CHECK that proves columns NOT NULL (valid unless added NOT VALID). */
+/**
+ * Remembers a named constraint: a CHECK with the columns it proves NOT NULL (valid unless added
+ * NOT VALID); any other with none, so that validating it later is not mistaken for an unseen one.
+ */
 function recordCheck(c: Constraint, table: string, st: FileState): void {
-  if (c.contype !== 'CONSTR_CHECK' || !c.conname) return;
-  const columns = notNullColumns(c.raw_expr);
-  if (columns.length > 0) st.known.checks.add(table, c.conname, columns, !c.skip_validation);
+  if (!c.conname) return;
+  const columns = c.contype === 'CONSTR_CHECK' ? notNullColumns(c.raw_expr) : [];
+  st.known.checks.add(table, c.conname, columns, !c.skip_validation);
 }
 
 function checkAlterDomain(s: AlterDomainStmt): Hit[] {

@@ -86,8 +86,8 @@ const TEXT: Record<RuleId, RuleText> = {
     locking: true,
   },
   'concurrently-in-transaction': {
-    why: 'CONCURRENTLY cannot run inside a transaction block: PostgreSQL rejects the statement and the migration fails.',
-    fix: 'Move the CONCURRENTLY statement out of BEGIN … COMMIT (the built-in runner runs it on its own).',
+    why: "CONCURRENTLY cannot run inside a transaction block: PostgreSQL rejects it, so any tool that keeps the file's BEGIN fails the migration (the built-in runner drops a whole-file BEGIN … COMMIT and runs the file statement by statement, so the file is not atomic as the BEGIN suggests).",
+    fix: 'Take the CONCURRENTLY statement out of BEGIN … COMMIT, in a migration of its own (the built-in runner runs it outside a transaction).',
     fixExample: ['CREATE INDEX CONCURRENTLY users_email ON users (email);'],
     squawk: ['ban-concurrent-index-creation-in-transaction'],
     locking: false,
@@ -185,7 +185,7 @@ const TEXT: Record<RuleId, RuleText> = {
     locking: true,
   },
   'set-not-null': {
-    why: 'SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock to check for NULLs.',
+    why: 'SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock to check for NULLs (no valid CHECK (col IS NOT NULL) that would spare the scan was seen in this or an earlier migration).',
     fix: 'In one migration ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; in a later migration VALIDATE CONSTRAINT c (no blocking lock), then SET NOT NULL (PostgreSQL 12+ sees the valid CHECK and skips the scan), then drop the CHECK.',
     fixExample: [
       'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;',

@@ -87,13 +87,15 @@ describe('squawk rule names in allow comments', () => {
 
   test.each(cases)('%s is allowed by "-- safe-deploy: allow %s"', async (id, name) => {
     const sql = BAD[id]!;
-    const before = rules(await lintMigrations(dir(sql)));
+    // With migrate-command, so that rules the built-in runner refuses anyway may be allowed too.
+    const options = { builtInRunner: false };
+    const before = rules(await lintMigrations(dir(sql), options));
     expect(before).toContain(id);
     // The comment goes above the statement the finding is on.
-    const line = (await lintMigrations(dir(sql))).find((f) => f.rule === id)!.line;
+    const line = (await lintMigrations(dir(sql), options)).find((f) => f.rule === id)!.line;
     const lines = sql.split('\n');
     lines.splice(line - 1, 0, `-- safe-deploy: allow ${name}`);
-    const after = (await lintMigrations(dir(lines.join('\n')))).filter((f) => f.rule === id);
+    const after = (await lintMigrations(dir(lines.join('\n')), options)).filter((f) => f.rule === id);
     expect(after.map((f) => f.allowed)).toEqual([true]);
   });
 
@@ -328,9 +330,25 @@ describe('DROP DATABASE', () => {
     });
   });
 
-  test('an allow comment does not make the runner run it', async () => {
+  test('an allow comment counts only with migrate-command: the built-in runner refuses the file anyway', async () => {
     const sql = '-- safe-deploy: allow drop-database\nDROP DATABASE IF EXISTS old_reports;';
-    expect((await lintMigrations(dir(sql))).map((f) => f.allowed)).toEqual([true]);
+    expect((await lintMigrations(dir(sql))).map((f) => f.allowed)).toEqual([false]);
     expect(prepareFile(sql).mode).toBe('invalid');
+    expect((await lintMigrations(dir(sql), { builtInRunner: false })).map((f) => f.allowed)).toEqual([true]);
+  });
+
+  test.each([
+    ['BEGIN;\nCREATE TABLE a (x int);', 1],
+    ['CREATE TABLE a (x int);\nCOMMIT;', 2],
+  ])('so is transaction control: %j', async (sql, line) => {
+    const lines = sql.split('\n');
+    lines.splice(line - 1, 0, '-- safe-deploy: allow transaction-control');
+    const allowed = lines.join('\n');
+    expect((await lintMigrations(dir(allowed))).map((f) => [f.rule, f.allowed])).toEqual([
+      ['transaction-control', false],
+    ]);
+    expect((await lintMigrations(dir(allowed), { builtInRunner: false })).map((f) => f.allowed)).toEqual([
+      true,
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { RefusedByRunner } from './lint/rules';
 import { needsNoTransaction, splitStatements, transactionControl, type SqlStatement } from './split';
 
 /**
@@ -11,7 +12,7 @@ import { needsNoTransaction, splitStatements, transactionControl, type SqlStatem
 export type PreparedFile =
   | { mode: 'transaction'; text: string }
   | { mode: 'statements'; statements: SqlStatement[]; reason: string }
-  | { mode: 'invalid'; problem: 'transaction-control' | 'drop-database'; message: string; offset: number };
+  | { mode: 'invalid'; problem: RefusedByRunner; message: string; offset: number };
 
 /** A transaction-control statement the runner refuses, and what is wrong with it. */
 export interface StrayControl {

@@ -35,13 +35,25 @@ function loadParser(): Promise<void> {
   return ready;
 }
 
+export interface LintOptions {
+  /**
+   * The built-in runner applies the migrations (default), rather than migrate-command: then an
+   * allow comment does not cover what the runner refuses anyway (transaction control, DROP DATABASE).
+   */
+  builtInRunner?: boolean;
+}
+
 /**
  * Lint one migration. `known` carries what earlier migrations did (see `lintMigrations`); a fresh
  * one knows only what this file does.
  */
-export async function lintMigration(file: MigrationFile, known = new Knowledge()): Promise<Finding[]> {
+export async function lintMigration(
+  file: MigrationFile,
+  known = new Knowledge(),
+  options: LintOptions = {},
+): Promise<Finding[]> {
   await loadParser();
-  return lintParsed(file, known);
+  return lintParsed(file, known, options);
 }
 
 /**
@@ -53,15 +65,15 @@ export async function lintMigration(file: MigrationFile, known = new Knowledge()
  */
 export async function lintMigrations(
   files: MigrationFile[],
-  options: { context?: MigrationFile[] } = {},
+  options: LintOptions & { context?: MigrationFile[] } = {},
 ): Promise<Finding[]> {
   await loadParser();
   const known = new Knowledge();
-  for (const file of options.context ?? []) lintParsed(file, known);
-  return files.flatMap((file) => lintParsed(file, known));
+  for (const file of options.context ?? []) lintParsed(file, known, options);
+  return files.flatMap((file) => lintParsed(file, known, options));
 }
 
-function lintParsed(file: MigrationFile, known: Knowledge): Finding[] {
+function lintParsed(file: MigrationFile, known: Knowledge, options: LintOptions): Finding[] {
   const src = new SqlSource(file.sql);
   if (src.sql.trim() === '') return [];
   let tree: ParseResult;
@@ -74,7 +86,7 @@ function lintParsed(file: MigrationFile, known: Knowledge): Finding[] {
   for (const raw of tree.stmts ?? [])
     if (raw.stmt && 'ViewStmt' in raw.stmt) views.add(rangeVarKey(raw.stmt.ViewStmt.view));
   const state = new FileState(known, views);
-  const findings: Finding[] = transactionControl(file, src);
+  const findings: Finding[] = transactionControl(file, src, options);
   for (const raw of tree.stmts ?? []) {
     if (!raw.stmt) continue;
     const hits = checkStatement(raw.stmt, state);
@@ -89,7 +101,7 @@ function lintParsed(file: MigrationFile, known: Knowledge): Finding[] {
     for (const { rule, newTable } of hits) {
       if (seen.has(rule) || (newTable && RULES[rule].exemptNewTable)) continue;
       seen.add(rule);
-      findings.push(finding(file, rule, lineIndex, statement, isAllowed(rule, allowed)));
+      findings.push(finding(file, rule, lineIndex, statement, mayAllow(rule, allowed, options)));
     }
   }
   return findings.sort(
@@ -118,7 +130,7 @@ function syntaxError(file: MigrationFile, src: SqlSource, err: unknown): Finding
  * Transaction control as the built-in runner treats it: the runner's own file preparation says
  * which statements it refuses, so the lint reports exactly those.
  */
-function transactionControl(file: MigrationFile, src: SqlSource): Finding[] {
+function transactionControl(file: MigrationFile, src: SqlSource, options: LintOptions): Finding[] {
   return strayTransactionControl(src.sql).map(({ statement, what }) => {
     const lineIndex = src.lineOf(statement.start);
     const f = finding(
@@ -126,10 +138,16 @@ function transactionControl(file: MigrationFile, src: SqlSource): Finding[] {
       'transaction-control',
       lineIndex,
       oneLine(statement.text),
-      isAllowed('transaction-control', allowedAbove(src.lines, lineIndex)),
+      mayAllow('transaction-control', allowedAbove(src.lines, lineIndex), options),
     );
     return { ...f, why: `${capitalise(what)}. ${f.why}` };
   });
+}
+
+/** Whether the allow comment's names cover `rule`, and may (see LintOptions.builtInRunner). */
+function mayAllow(rule: RuleId, names: ReadonlySet<string>, options: LintOptions): boolean {
+  if (RULES[rule].refusedByRunner && (options.builtInRunner ?? true)) return false;
+  return isAllowed(rule, names);
 }
 
 function capitalise(s: string): string {

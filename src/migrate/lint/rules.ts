@@ -71,9 +71,21 @@ export interface Rule {
    * returns to: a file with such a finding (allowed or not) is not backward compatible.
    */
   breaksPrevious: boolean;
+  /**
+   * The built-in runner refuses a file with such a finding whatever the comments say, so an allow
+   * comment only counts when migrate-command applies the migrations.
+   */
+  refusedByRunner: boolean;
 }
 
-type RuleText = Omit<Rule, 'id' | 'exemptNewTable' | 'breaksPrevious'>;
+type RuleText = Omit<Rule, 'id' | 'exemptNewTable' | 'breaksPrevious' | 'refusedByRunner'>;
+
+/** What the built-in runner's file preparation (src/migrate/prepare.ts) refuses to run. */
+export const REFUSED_BY_RUNNER = [
+  'transaction-control',
+  'drop-database',
+] as const satisfies readonly RuleId[];
+export type RefusedByRunner = (typeof REFUSED_BY_RUNNER)[number];
 
 // Every locking rule is exempt on a new table; add-column-not-null-without-default and
 // drop-not-null are too (the previous app version never reads or writes a table this file creates).
@@ -297,7 +309,7 @@ const TEXT: Record<RuleId, RuleText> = {
     locking: false,
   },
   'drop-database': {
-    why: 'DROP DATABASE cannot run in a transaction, cannot be undone, and takes every app version down with it: the built-in runner refuses a file that contains it (an allow comment does not change that).',
+    why: 'DROP DATABASE cannot run in a transaction, cannot be undone, and takes every app version down with it: the built-in runner refuses a file that contains it (an allow comment only counts with migrate-command).',
     fix: 'Remove it from the migration; drop the database by hand, after a backup, once nothing uses it.',
     fixExample: ['-- old_reports is dropped by hand after its backup (see the runbook)\n'],
     squawk: ['ban-drop-database'],
@@ -399,6 +411,7 @@ export const RULES: Readonly<Record<RuleId, Rule>> = Object.fromEntries(
       ...TEXT[id],
       exemptNewTable: TEXT[id].locking || EXEMPT_BREAKING.has(id),
       breaksPrevious: BREAKS_PREVIOUS.has(id),
+      refusedByRunner: (REFUSED_BY_RUNNER as readonly RuleId[]).includes(id),
     },
   ]),
 ) as Record<RuleId, Rule>;

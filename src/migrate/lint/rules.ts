@@ -120,7 +120,7 @@ const TEXT: Record<RuleId, RuleText> = {
   },
   'add-column-volatile-default': {
     why: 'A default that calls a volatile function (random(), gen_random_uuid(), nextval(), clock_timestamp(), or any function that is not a known IMMUTABLE or STABLE built-in: user functions are VOLATILE unless declared otherwise) rewrites the whole table under an ACCESS EXCLUSIVE lock.',
-    fix: 'Add the column without a default (or with a constant one), set the default in a second statement (SET DEFAULT only affects new rows), then backfill existing rows in batches.',
+    fix: 'Add the column without a default (or with a constant one), set the default in a second statement (SET DEFAULT only affects new rows), then backfill existing rows in batches. A function of yours declared IMMUTABLE or STABLE does not rewrite: say so with `-- safe-deploy: allow add-column-volatile-default`.',
     fixExample: [
       [
         'ALTER TABLE users ADD COLUMN token uuid;',

@@ -128,3 +128,48 @@ test.each([
   );
   expect({ check, validate, reported }).toEqual({ check, validate, reported: !skipped });
 });
+
+/** The lock modes this session holds on `table`. */
+async function locksOn(table: string): Promise<string[]> {
+  const res = await client.query<{ mode: string }>(
+    `SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = $1::regclass ORDER BY mode`,
+    [table],
+  );
+  return res.rows.map((r) => r.mode);
+}
+
+test.each([
+  [
+    'a CHECK',
+    (t: string) => `ALTER TABLE ${t} ADD CONSTRAINT ${t}_c CHECK (id > 0) NOT VALID`,
+    'AccessExclusiveLock',
+  ],
+  [
+    'a foreign key',
+    (t: string) =>
+      `ALTER TABLE ${t} ADD CONSTRAINT ${t}_fk FOREIGN KEY (id) REFERENCES parent (id) NOT VALID`,
+    'ShareRowExclusiveLock',
+  ],
+])(
+  'validate-in-same-migration: after ADD %s NOT VALID the file still holds %s when VALIDATE runs',
+  async (_, add, mode) => {
+    const t = `v${++n}`;
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS parent (id int PRIMARY KEY); CREATE TABLE ${t} (id int); INSERT INTO ${t} VALUES (1);`,
+    );
+    await client.query('BEGIN');
+    try {
+      await client.query(add(t));
+      // What the runner's one transaction per file means for the VALIDATE that follows.
+      expect(await locksOn(t)).toContain(mode);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+    const findings = await lintMigrations([
+      file(
+        `${add(t)};\nALTER TABLE ${t} VALIDATE CONSTRAINT ${t}_c;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${t}_fk;`,
+      ),
+    ]);
+    expect(findings.map((f) => f.rule)).toEqual(['validate-in-same-migration']);
+  },
+);

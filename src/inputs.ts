@@ -10,7 +10,7 @@ import {
   parseList,
   parseNumber,
 } from './inputs/values';
-import { parseWindow, type MigrationWindow } from './migrate/window';
+import { parseWindow, WindowError, type MigrationWindow } from './migrate/window';
 import {
   parseDeploy,
   parseRollback,
@@ -222,7 +222,7 @@ function parseMigrate(get: InputGetter, opt: (n: string) => string | undefined):
       'warn',
       'off',
     ] as const),
-    migrationWindow: window === undefined ? undefined : parseWindow('migration-window', window),
+    migrationWindow: window === undefined ? undefined : windowInput(window),
     lockTimeoutMs: parseDuration('lock-timeout', get('lock-timeout') || '5s'),
     statementTimeoutMs: parseDuration('statement-timeout', get('statement-timeout') || '15m'),
     lockRetries: parseNumber('lock-retries', get('lock-retries') || '3', 0, 20, true),
@@ -231,6 +231,15 @@ function parseMigrate(get: InputGetter, opt: (n: string) => string | undefined):
 }
 
 /** Combinations that make no sense fail here, before any work. */
+function windowInput(raw: string): MigrationWindow {
+  try {
+    return parseWindow(raw);
+  } catch (err) {
+    if (err instanceof WindowError) throw new InputError('migration-window', err.given, err.allowed);
+    throw err;
+  }
+}
+
 function crossCheck(i: Inputs): void {
   if (i.gate.coverageThreshold !== undefined && !i.gate.coverageFile) {
     throw new InputError(

@@ -119,8 +119,13 @@ export class BuildProgress {
     const steps = all
       .filter((s) => STEP_RE.test(s.name) && STEP_RE.exec(s.name)?.[1] !== 'FROM')
       .map((s) => ({ name: s.name, cached: s.cached, seconds: s.seconds }));
-    const cacheImports = all.map((s) => IMPORT_RE.exec(s.name)?.[1]).filter((r): r is string => !!r);
+    // A cache ref that is missing fails only its own import vertex; the build goes on without it.
+    const cacheImports = all
+      .filter((s) => !s.error)
+      .map((s) => IMPORT_RE.exec(s.name)?.[1])
+      .filter((r): r is string => !!r);
     for (const s of all) {
+      if (IMPORT_RE.test(s.name)) continue;
       if (s.error)
         return { steps, cacheImports, failed: { name: s.name, error: s.error, lines: [...s.lines] } };
     }

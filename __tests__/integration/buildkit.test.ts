@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Docker from 'dockerode';
 import {
   AUTH_PASSWORD,
   AUTH_REGISTRY,
@@ -14,11 +13,10 @@ import {
   uniqueRepo,
   visibleLog,
 } from '../helpers/action';
+import { forgetBuild } from '../../bench/lib/build-cache.mjs';
 
 // BuildKit builds through dist/index.js against the real engine and registries. No `# syntax=`
 // line anywhere: that would make BuildKit pull a frontend image (nothing can be pulled here).
-
-const docker = new Docker();
 
 function workspace(files: Record<string, string>): string {
   const dir = tempDir('sd-bk-');
@@ -37,19 +35,6 @@ function savedImage(ref: string): Buffer {
 /** A file's content inside an image, read by running the image. */
 function fileInImage(ref: string, file: string): string {
   return execFileSync('docker', ['run', '--rm', '--network', 'none', ref, 'cat', file], { encoding: 'utf8' });
-}
-
-/**
- * Makes the engine cold for one test's build: removes the local tags of `repo` and the BuildKit
- * cache records whose description carries `token` (this test's own RUN lines), nobody else's.
- */
-async function forgetBuild(repo: string, token: string): Promise<number> {
-  for (const img of await docker.listImages({ filters: { reference: [`${repo}:*`] } }))
-    for (const tag of img.RepoTags ?? []) await docker.getImage(tag).remove({ force: true });
-  const df = (await docker.df()) as { BuildCache?: { ID: string; Description?: string }[] };
-  const ours = (df.BuildCache ?? []).filter((r) => r.Description?.includes(token));
-  for (const r of ours) await docker.pruneBuilder({ filters: { id: [r.ID] } } as object);
-  return ours.length;
 }
 
 type Stage = { name: string; status: string; detail: string };
@@ -168,12 +153,13 @@ describe('BuildKit builds', () => {
     const repo = uniqueRepo('bk-cold');
     const image = `${AUTH_REGISTRY}/${repo}`;
     const auth = { 'registry-username': AUTH_USER, 'registry-password': AUTH_PASSWORD };
+    const since = new Date();
     const parent = randomSha();
     const first = await runAction({ cwd: ws, sha: parent, inputs: { image, ...auth } });
     expect(first.code).toBe(0);
     expect(first.summary).toMatch(/\| Steps cached \| 0 of 3 \|/);
 
-    expect(await forgetBuild(image, token)).toBeGreaterThanOrEqual(2);
+    expect(await forgetBuild(image, token, since)).toBeGreaterThanOrEqual(3);
     fs.writeFileSync(path.join(ws, 'src/main.txt'), 'version 2\n');
     const sha = randomSha();
     const second = await runAction({
@@ -196,7 +182,7 @@ describe('BuildKit builds', () => {
     expect(fileInImage(`${image}:${sha}`, `/built-${token}`)).toBe('version 2\n');
 
     // Without the registry cache the same cold build runs every step.
-    await forgetBuild(image, token);
+    await forgetBuild(image, token, since);
     const none = await runAction({
       cwd: ws,
       sha: randomSha(),

@@ -187,7 +187,9 @@ export async function buildImage(
   onLine: (l: string) => void,
 ): Promise<BuildOutcome> {
   const pinned = (docker.modem as { version?: string }).version;
-  let reason = classicReason((await docker.version()) as { ApiVersion?: string; Os?: string }, pinned);
+  // Asked together: every round trip to the engine is on the build's clock.
+  const [server, bridge] = await Promise.all([docker.version(), hasNetwork(docker, 'bridge')]);
+  let reason = classicReason(server as { ApiVersion?: string; Os?: string }, pinned);
   let session: Session | undefined;
   if (!reason) {
     try {
@@ -204,7 +206,7 @@ export async function buildImage(
     return { ...(await buildClassic(docker, req, onLine)), fallbackReason: why };
   }
   try {
-    const networkMode = (await hasNetwork(docker, 'bridge')) ? undefined : 'host';
+    const networkMode = bridge ? undefined : 'host';
     return await buildKit(
       docker,
       req,

@@ -73,19 +73,27 @@ fs.writeFileSync(
   ].join('\n'),
 );
 
-async function action(label, sha, inputs, before) {
+async function spawnAction(label, sha, inputs, before) {
   const event = path.join(runDir, `event-${label}.json`);
   fs.writeFileSync(event, JSON.stringify({ before, repository: { default_branch: 'main' } }));
-  const r = await runAction({
-    runDir,
-    workspace,
-    label,
-    sha,
-    inputs: { image: IMAGE, ...inputs },
-    env: { GITHUB_EVENT_PATH: event },
-  });
+  return runAction({ runDir, workspace, label, sha, inputs, env: { GITHUB_EVENT_PATH: event } });
+}
+
+/** The action with nothing to do (no image): node start, bundle load, inputs, report. */
+async function floor(label) {
+  const r = await spawnAction(label, randomSha(), {}, undefined);
+  if (r.code !== 0) throw new Error(`${label}: the action exited ${r.code}`);
+  return (r.ended - r.started) / 1000;
+}
+
+async function action(label, sha, inputs, before) {
+  const r = await spawnAction(label, sha, { image: IMAGE, ...inputs }, before);
   const text = r.lines.map((l) => l.text).join('\n');
-  fs.writeFileSync(r.logFile, text);
+  // Seconds since the spawn before each line: where the time went.
+  fs.writeFileSync(
+    r.logFile,
+    r.lines.map((l) => `${((l.time - r.started) / 1000).toFixed(2)} ${l.text}`).join('\n'),
+  );
   if (r.code !== 0) throw new Error(`${label}: the action exited ${r.code}; log: ${r.logFile}`);
   const built = /Built with BuildKit, (\d+) of (\d+) steps cached/.exec(text);
   if (!built) throw new Error(`${label}: no "Built with BuildKit" line; log: ${r.logFile}`);
@@ -130,7 +138,7 @@ try {
   console.log(`parent ${parent.slice(0, 7)} built and pushed through dist in ${setup.seconds.toFixed(1)}s`);
   fs.appendFileSync(path.join(workspace, 'www/index.html'), `<!-- one-line change ${token} -->\n`);
 
-  const times = { none: [], registry: [], hand: [] };
+  const times = { none: [], registry: [], hand: [], floor: [] };
   for (let i = 1; i <= REPS; i++) {
     await forget();
     const none = await action(`none-${i}`, randomSha(), { 'build-cache': 'none', push: 'false' }, parent);
@@ -151,16 +159,23 @@ try {
     await forget();
     const h = await hand(parent, i);
     times.hand.push(h.seconds);
+    times.floor.push(await floor(`floor-${i}`));
     console.log(
       `rep ${i}: none ${none.seconds.toFixed(2)}s (0/${none.steps} cached) · registry ${reg.seconds.toFixed(2)}s (${reg.cached}/${reg.steps} cached) · hand ${h.seconds.toFixed(2)}s (${h.cached} CACHED lines)`,
     );
   }
   await forget();
 
-  const m = { none: median(times.none), registry: median(times.registry), hand: median(times.hand) };
+  const m = {
+    none: median(times.none),
+    registry: median(times.registry),
+    hand: median(times.hand),
+    floor: median(times.floor),
+  };
   const pad = (s, n) => String(s).padEnd(n);
+  const W = 38;
   console.log('\nmedian wall time, cold engine, one-line change after a slow dependency step');
-  console.log(`${pad('mode', 30)}${pad('seconds', 10)}vs none   vs hand`);
+  console.log(`${pad('mode', W)}${pad('seconds', 10)}vs none   vs hand`);
   const rows = [
     ['dist, build-cache: none', m.none],
     ['dist, build-cache: registry', m.registry],
@@ -168,8 +183,14 @@ try {
   ];
   for (const [name, s] of rows)
     console.log(
-      `${pad(name, 30)}${pad(s.toFixed(2), 10)}${pad(`${(s / m.none).toFixed(2)}x`, 10)}${(s / m.hand).toFixed(2)}x`,
+      `${pad(name, W)}${pad(s.toFixed(2), 10)}${pad(`${(s / m.none).toFixed(2)}x`, 10)}${(s / m.hand).toFixed(2)}x`,
     );
+  console.log(
+    `${pad('dist, no image (startup floor)', W)}${pad(m.floor.toFixed(2), 10)}${pad(`${(m.floor / m.none).toFixed(2)}x`, 10)}${(m.floor / m.hand).toFixed(2)}x`,
+  );
+  console.log(
+    `registry minus the floor: ${(m.registry - m.floor).toFixed(2)}s, ${((m.registry - m.floor) / m.hand).toFixed(2)}x the hand build`,
+  );
   const speedup = m.none / m.registry;
   const vsHand = m.registry / m.hand;
   console.log(

@@ -204,7 +204,7 @@ describe('BuildKit builds', () => {
       env: { DOCKER_API_VERSION: '1.38' },
       inputs: { image: `${REGISTRY}/${repo}` },
     });
-    expect(run.code).toBe(0);
+    expect({ code: run.code, summary: run.summary }).toMatchObject({ code: 0 });
     expect(visibleLog(run)).toContain(
       'This engine cannot build with BuildKit (the engine API in use is 1.38; BuildKit builds need 1.39 or later (Docker 18.09+)): using the classic builder.',
     );

@@ -1,7 +1,7 @@
 import { InputError, parseInputs } from '../../src/inputs';
 import { cacheFromCandidates, eventCommits } from '../../src/build/cache-from';
 import { buildRows, type BuildInfo } from '../../src/build/describe';
-import { buildQuery, classicReason, type BuildRequest, type Builder } from '../../src/build/docker-image';
+import { buildQuery, classicReason, type BuildRequest, type Builder } from '../../src/build/build-image';
 import { credentialsFor, sessionHeaders } from '../../src/build/session';
 
 const A = 'a'.repeat(40);

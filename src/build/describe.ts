@@ -3,7 +3,7 @@
  * cache source, image size and time. Pure, and free of the build's heavy modules (gRPC,
  * protobuf), so the report can import it without loading the build stage.
  */
-import type { BuildOutcome } from './docker-image';
+import type { BuildOutcome } from './build-image';
 
 export interface BuildInfo {
   builder: 'buildkit' | 'classic';

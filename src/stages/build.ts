@@ -7,15 +7,8 @@ import type { StageResult } from '../types';
 import { listContextFiles } from '../build/context-files';
 import { cacheFromCandidates, eventCommits, gitParents } from '../build/cache-from';
 import { buildLine, describeBuild, type BuildInfo } from '../build/describe';
-import {
-  BuildError,
-  buildImage,
-  DockerStreamError,
-  imageLabels,
-  lookupRemote,
-  pushImage,
-  type BuildOutcome,
-} from '../build/docker-image';
+import { BuildError, buildImage, type BuildOutcome } from '../build/build-image';
+import { DockerStreamError, imageLabels, lookupRemote, pushImage } from '../build/docker-image';
 import { resolveAuth, type ResolvedAuth } from '../build/registry-auth';
 import { registerSecret } from '../secrets';
 

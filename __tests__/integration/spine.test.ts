@@ -246,7 +246,7 @@ describe('gate, build and push through dist/index.js', () => {
     expect(run.code).toBe(1);
     expect(statusOf(run.outputs, 'build')).toBe('failed');
     expect(run.summary).toMatch(/registry refused access .*check registry-username and registry-password/);
-    expect(run.stdout).not.toContain('Step 1/'); // it did not build first and fail late
+    expect(run.stdout).not.toContain('Building '); // it did not build first and fail late
     expectNoSecret(run, wrong);
   });
 

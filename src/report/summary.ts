@@ -2,6 +2,7 @@ import { clip, codeBlock, formatMs, table } from './markdown';
 import { failedStage, resultOf, type RunReport } from './run-report';
 import type { GateResult } from '../stages/gate';
 import type { BuildResult } from '../stages/build';
+import { buildRows } from '../build/describe';
 import type { MigrateResult } from '../stages/migrate';
 import type { DeployResult } from '../stages/deploy';
 import type { VerifyResult } from '../stages/verify';
@@ -96,6 +97,7 @@ function buildSection(b: BuildResult): string {
             : 'failed',
     ],
     ['Pushed', b.pushed ? `yes (${b.tags.join(', ')})` : b.buildSkipped ? 'already there' : 'no'],
+    ...(b.info ? buildRows(b.info) : []),
   ];
   let out = `### Image\n\n${table(
     ['', ''],

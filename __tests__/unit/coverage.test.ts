@@ -29,6 +29,7 @@ describe('parseCoverage: lcov', () => {
       'DA:2,0',
       'DA:2,5', // same line again (two gcov runs): covered once
       'DA:3,-1', // negative counts from broken gcov data are not hits
+      '  DA:4,0', // indented
       'end_of_record',
       'SF:b.c',
       'DA:1,1,d41d8cd98f00b204e9800998ecf8427e', // optional checksum
@@ -40,8 +41,8 @@ describe('parseCoverage: lcov', () => {
       format: 'lcov',
       unit: 'lines',
       linesCovered: 3,
-      linesValid: 7,
-      percent: 42.85,
+      linesValid: 8,
+      percent: 37.5,
     });
   });
 

@@ -163,16 +163,16 @@ type Outcome = 'passed' | 'failed' | 'skipped' | 'flaky';
 /** One test as the report shows it; attempts of the same test are folded into one. */
 interface Attempt {
   outcome: Outcome;
-  failure?: TestCaseFailure;
+  failure: TestCaseFailure | undefined;
   /** Failed attempts seen so far (Surefire's flaky elements, or earlier repeated testcases). */
   failedBefore: number;
-  firstFailureMessage?: string;
+  firstFailureMessage: string | undefined;
   attempts: number;
   order: number;
   name: string;
-  classname?: string;
-  file?: string;
-  line?: number;
+  classname: string | undefined;
+  file: string | undefined;
+  line: number | undefined;
 }
 
 interface Counts {
@@ -351,11 +351,28 @@ class JUnitReader implements XmlHandlers {
 
     // pytest and Surefire write "" as the name of a class-level failure: the class names it.
     const name = tc.name ?? tc.classname ?? suite.name ?? '(unnamed test)';
-    const key = `${tc.classname ?? ''}\u0000${name}`;
+    // Keyed by name alone (no string to build per test); a same name in another class is rare and
+    // gets the longer key.
+    let key = name;
     let a = suite.tests.get(key);
+    if (a && a.classname !== tc.classname) {
+      key = `${tc.classname ?? ''}\u0000${name}`;
+      a = suite.tests.get(key);
+    }
     if (!a) {
-      a = { outcome: 'passed', failedBefore: 0, attempts: 0, order: this.order++, name };
-      if (tc.classname !== undefined) a.classname = tc.classname;
+      // Every field set here, so all attempts share one shape.
+      a = {
+        outcome: 'passed',
+        failure: undefined,
+        failedBefore: 0,
+        firstFailureMessage: undefined,
+        attempts: 0,
+        order: this.order++,
+        name,
+        classname: tc.classname,
+        file: undefined,
+        line: undefined,
+      };
       suite.tests.set(key, a);
     }
     // The attempt before this one, if it failed, counts as a failed attempt of a flaky test.
@@ -501,8 +518,15 @@ class JUnitReader implements XmlHandlers {
  * under pytest's default suite name we add one; everyone else already writes 1-based lines.
  */
 function lineOf(raw: string | undefined, suiteName: string | undefined): number | undefined {
-  if (raw === undefined || !/^\d+$/.test(raw.trim())) return undefined;
-  const n = Number(raw) + (suiteName === 'pytest' ? 1 : 0);
+  if (raw === undefined) return undefined;
+  const t = raw.trim();
+  // Digits only (a cheap loop: this runs once per test case).
+  if (t.length === 0 || t.length > 9) return undefined;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  const n = Number(t) + (suiteName === 'pytest' ? 1 : 0);
   return n >= 1 ? n : undefined;
 }
 

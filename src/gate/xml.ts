@@ -3,8 +3,8 @@
  * checking SAX parser): reports of 50 MB and more are read chunk by chunk, never held whole, and a
  * malformed or truncated file is refused with the real line and column.
  *
- * Readers see elements as open/close/text events plus the path of open elements; they throw
- * `XmlStop` to end early (e.g. once the root element says the file is another format).
+ * Readers see elements as open/close/text events, with the depth and line of each start tag; an
+ * error a reader throws from a handler ends the read and reaches the caller as it was thrown.
  */
 import fs from 'node:fs';
 import { SaxesParser } from 'saxes';
@@ -103,36 +103,23 @@ export class XmlReader {
   }
 }
 
-/** Ends a read early; not an error. */
-export class XmlStop extends Error {}
-
-/** Reads `text` whole. Returns false when a handler stopped the read with `XmlStop`. */
-export function readXmlString(text: string, h: XmlHandlers): boolean {
+/** Reads `text` whole through `h`. */
+export function readXmlString(text: string, h: XmlHandlers): void {
   const r = new XmlReader(h);
-  try {
-    r.write(text);
-    r.end();
-  } catch (err) {
-    if (err instanceof XmlStop) return false;
-    throw err;
-  }
-  return true;
+  r.write(text);
+  r.end();
 }
 
-/** Streams a file through `h`, 1 MiB at a time. Returns false when a handler stopped the read. */
-export async function readXmlFile(file: string, h: XmlHandlers): Promise<boolean> {
+/** Streams a file through `h`, 1 MiB at a time: a large report is never held whole. */
+export async function readXmlFile(file: string, h: XmlHandlers): Promise<void> {
   const r = new XmlReader(h);
   const stream = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   try {
     for await (const chunk of stream) r.write(chunk as string);
     r.end();
-  } catch (err) {
-    if (err instanceof XmlStop) return false;
-    throw err;
   } finally {
     stream.destroy();
   }
-  return true;
 }
 
 /** The first characters of a text, on one line, to show in a message about what the file held. */

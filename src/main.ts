@@ -1,7 +1,6 @@
 import * as core from '@actions/core';
 import { decideDeploy, type DeployDecision } from './branch-guard';
 import { ContextError, readRunContext, type RunContext } from './context';
-import { createTarget } from './deploy/create-target';
 import { closeSshConnections } from './deploy/docker';
 import type { ReleaseRequest } from './deploy/release';
 import { GitHubDeployments } from './github/deployments';
@@ -17,6 +16,7 @@ import { findPriorBuild, GATE_LABEL, registryAccess, runBuild } from './stages/b
 import { runDeploy } from './stages/deploy';
 import { runGate } from './stages/gate';
 import { runMigrate } from './stages/migrate';
+import { createKubernetesTarget, createTarget, type KubernetesTarget } from './stages/target';
 import { runVerify } from './stages/verify';
 
 /** Orchestrates the stages; each stage's logic lives in its own module, runner I/O in report/. */
@@ -111,6 +111,11 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
     );
   }
 
+  // On a cluster, migrate-in-image runs as a Job there: one target per run serves it and the deploy.
+  const cluster =
+    inputs.deploy.deployTo === 'kubernetes' && decision.mayDeploy
+      ? createKubernetesTarget(inputs, ctx, signal, log)
+      : undefined;
   const m = inputs.migrate;
   if (!m.migrationsDir && !m.migrateCommand)
     pipeline.skip('migrate', 'no migrations-dir or migrate-command set');
@@ -123,13 +128,26 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
         notDeployingBecause: decision.reason,
         dryRun: inputs.dryRun,
         image: report.build?.imageRef ?? report.build?.image,
+        inImage:
+          cluster && m.migrateInImage
+            ? (image, command, _env, onLine) => cluster.runMigration(image, ctx.sha, command, onLine)
+            : undefined,
         log,
       }),
     );
   }
 
   const image = report.build?.imageRef ?? report.build?.image ?? '';
-  await release(report, inputs, ctx, decision, pipeline, signal, { kind: 'commit', sha: ctx.sha, image });
+  await release(
+    report,
+    inputs,
+    ctx,
+    decision,
+    pipeline,
+    signal,
+    { kind: 'commit', sha: ctx.sha, image },
+    cluster,
+  );
 }
 
 /** Deploy and verify: the version the request names goes live on the target, checked where users reach it. */
@@ -141,6 +159,7 @@ async function release(
   pipeline: Pipeline,
   signal: AbortSignal,
   request: ReleaseRequest,
+  cluster?: KubernetesTarget,
 ): Promise<void> {
   if (!inputs.deploy.deployTo) {
     pipeline.skip('deploy', 'no deploy-to set');
@@ -166,7 +185,7 @@ async function release(
     github && !pipeline.failed
       ? versionsFromHistory(await github.history(inputs.environment))
       : { known: [] };
-  const target = createTarget(inputs, ctx, history, signal, log);
+  const target = createTarget(inputs, ctx, history, signal, log, cluster);
   report.targetKind = target.kind;
   report.verifyUrl = inputs.verify.healthUrl ? new URL(inputs.verify.healthUrl).origin : undefined;
 

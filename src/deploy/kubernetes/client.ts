@@ -4,6 +4,9 @@
  * times the size of the rest of the action. Every failure becomes a KubeError: one line naming
  * the context, namespace, resource and verb, never a stack trace, a token or the kubeconfig.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type * as K8s from '@kubernetes/client-node';
 
 export class KubeError extends Error {
@@ -38,7 +41,22 @@ export interface Kube {
   call<T>(what: string, fn: () => Promise<T>): Promise<T>;
 }
 
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Where client-node's loadFromDefault looks: KUBECONFIG's files, ~/.kube/config, or in-cluster. */
+export function kubeconfigFileExists(env: NodeJS.ProcessEnv): boolean {
+  const files = env.KUBECONFIG ? env.KUBECONFIG.split(path.delimiter).filter(Boolean) : [];
+  if (files.length) return files.some((f) => fs.existsSync(f));
+  return (
+    fs.existsSync(path.join(env.HOME ?? os.homedir(), '.kube', 'config')) || !!env.KUBERNETES_SERVICE_HOST
+  );
+}
+
 export async function connect(o: ConnectOptions): Promise<Kube> {
+  if (!o.kubeconfig && !kubeconfigFileExists(process.env))
+    throw new KubeError(
+      'no kubeconfig: set the kubeconfig input (its YAML or base64, from a secret), or set KUBECONFIG on the runner (azure/k8s-set-context does)',
+    );
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   try {
@@ -69,10 +87,21 @@ export async function connect(o: ConnectOptions): Promise<Kube> {
   const server = cluster.server;
   const user = kc.getCurrentUser()?.name ?? ctx.user;
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    // node-fetch has no timeout of its own: a server that never answers would hang the run.
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000}s`)),
+        REQUEST_TIMEOUT_MS,
+      );
+      timer.unref();
+    });
     try {
-      return await fn();
+      return await Promise.race([fn(), silent]);
     } catch (err) {
       throw explain(err, what, { context, server });
+    } finally {
+      clearTimeout(timer);
     }
   };
   return {

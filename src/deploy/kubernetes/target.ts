@@ -58,7 +58,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     const checks = accessChecks({ migrationJob: c.migrationJob, dryRun: c.dryRun });
     const answers = await Promise.all(
       checks.map((chk) =>
-        kube.call(`ask whether ${chk.verb} ${chk.resource} is allowed in namespace ${ns}`, () =>
+        kube.call(`check whether the credentials may ${chk.verb} ${chk.resource} in namespace ${ns}`, () =>
           kube.authz.createSelfSubjectAccessReview({
             body: {
               apiVersion: 'authorization.k8s.io/v1',

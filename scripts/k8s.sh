@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Builds (when test/k8s changed) and starts the test Kubernetes control plane, idempotently:
+# a real etcd, kube-apiserver and controllers, and a kubelet stand-in that runs pods on the local
+# Docker engine (see test/k8s/main.go). Everything listens on 127.0.0.1 only: the API server on
+# :6443, the kubelet stand-in on :10250, etcd on :12379/:12380.
+# Writes $STATE_DIR/k8s/{admin,deployer}.kubeconfig, control-plane.log and ready.
+# The Go build and module caches stay in Go's default places, so a warm rebuild takes seconds.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+STATE_DIR=${SAFE_DEPLOY_STATE_DIR:-/tmp/safe-deploy-services}
+K8S_DIR="$STATE_DIR/k8s"
+BIN_DIR="$STATE_DIR/k8s-bin"
+BIN="$BIN_DIR/control-plane"
+mkdir -p "$K8S_DIR" "$BIN_DIR"
+
+log() { printf '[k8s] %s\n' "$*"; }
+
+healthy() {
+  [ -f "$K8S_DIR/ready" ] && [ -f "$K8S_DIR/admin.kubeconfig" ] || return 1
+  local token
+  token=$(awk '$1 == "token:" {print $2; exit}' "$K8S_DIR/admin.kubeconfig")
+  [ "$(curl -s --max-time 5 --cacert "$K8S_DIR/pki/ca.crt" -H "Authorization: Bearer $token" \
+    https://127.0.0.1:6443/readyz 2>/dev/null)" = ok ]
+}
+
+if healthy; then
+  log "already running (pid $(cat "$K8S_DIR/ready")); kubeconfigs in $K8S_DIR"
+  exit 0
+fi
+
+command -v go >/dev/null || { log "Go is needed to build test/k8s (the polyglot machine has it)"; exit 1; }
+
+# Rebuild only when the program's sources changed.
+stamp=$(cd "$ROOT/test/k8s" && cat go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)
+if [ ! -x "$BIN" ] || [ "$(cat "$BIN_DIR/stamp" 2>/dev/null)" != "$stamp" ]; then
+  log "building test/k8s (cold: several minutes on 2 cores; warm: seconds)"
+  start=$(date +%s)
+  (cd "$ROOT/test/k8s" && go build -o "$BIN.new" .)
+  mv "$BIN.new" "$BIN"
+  echo "$stamp" >"$BIN_DIR/stamp"
+  log "built in $(($(date +%s) - start))s"
+fi
+
+# A process of an earlier start that no longer answers is ended first (it holds the ports).
+if [ -f "$K8S_DIR/pid" ]; then
+  old=$(cat "$K8S_DIR/pid")
+  if kill -0 "$old" 2>/dev/null && [ "$(cat /proc/"$old"/comm 2>/dev/null)" = control-plane ]; then
+    log "stopping unresponsive control plane (pid $old)"
+    kill "$old" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$old" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$old" 2>/dev/null || true
+  fi
+fi
+
+log "starting the control plane (log: $K8S_DIR/control-plane.log)"
+rm -f "$K8S_DIR/ready"
+setsid nohup "$BIN" --state-dir "$STATE_DIR" >>"$K8S_DIR/control-plane.log" 2>&1 </dev/null &
+echo $! >"$K8S_DIR/pid"
+for _ in $(seq 1 360); do
+  if healthy; then
+    log "ready: https://127.0.0.1:6443, kubeconfigs $K8S_DIR/admin.kubeconfig (context safe-deploy-test)" \
+      "and $K8S_DIR/deployer.kubeconfig (context safe-deploy-deployer)"
+    exit 0
+  fi
+  kill -0 "$(cat "$K8S_DIR/pid")" 2>/dev/null || break
+  sleep 0.5
+done
+log "the control plane did not become ready; last lines of $K8S_DIR/control-plane.log:"
+tail -30 "$K8S_DIR/control-plane.log"
+exit 1

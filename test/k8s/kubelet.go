@@ -240,17 +240,21 @@ func (k *kubelet) podChanged(ctx context.Context, obj any) {
 		return
 	}
 	k.mu.Lock()
-	if k.done[pod.UID] {
-		k.mu.Unlock()
+	w, known := k.workers[pod.UID]
+	done := k.done[pod.UID]
+	k.mu.Unlock()
+	if done {
 		return
 	}
-	w, ok := k.workers[pod.UID]
-	if !ok {
+	if !known {
+		// Only the informer's handler goroutine creates workers, so no
+		// other one can appear for this pod meanwhile.
 		w = k.newPodWorker(pod)
+		k.mu.Lock()
 		k.workers[pod.UID] = w
+		k.mu.Unlock()
 		go w.run(ctx)
 	}
-	k.mu.Unlock()
 	w.poke()
 }
 

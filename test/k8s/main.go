@@ -57,6 +57,10 @@ func main() {
 	}
 	readyFile := filepath.Join(dir, "ready")
 	_ = os.Remove(readyFile)
+	pidFile := filepath.Join(dir, "pid")
+	if err := os.WriteFile(pidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		fatal(err)
+	}
 	if err := redirectOutput(filepath.Join(dir, "control-plane.log")); err != nil {
 		fatal(err)
 	}

@@ -27,7 +27,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/klog/v2"
 	"k8s.io/kubernetes/third_party/forked/golang/expansion"
 )
@@ -186,7 +185,7 @@ func (w *podWorker) syncContainer(ctx context.Context, pod *v1.Pod, c *ctr) {
 	if c.id == "" {
 		if time.Now().Before(c.notBefore) {
 			if c.pullBackoff && c.waiting != nil && c.waiting.Reason == "ErrImagePull" {
-				c.waiting = &v1.ContainerStateWaiting{Reason: "ImagePullBackOff", Message: fmt.Sprintf("Back-off pulling image %q: %s", c.spec.Image, c.waiting.Message)}
+				c.waiting = &v1.ContainerStateWaiting{Reason: "ImagePullBackOff", Message: fmt.Sprintf("Back-off pulling image %q: ErrImagePull: %s", c.spec.Image, c.waiting.Message)}
 				w.event(pod, c, v1.EventTypeNormal, "BackOff", "Back-off pulling image %q", c.spec.Image)
 				w.event(pod, c, v1.EventTypeWarning, "Failed", "Error: ImagePullBackOff")
 			}
@@ -552,7 +551,7 @@ func (w *podWorker) runProbe(ctx context.Context, kind string, p *v1.Probe, c *c
 		req.Header.Set("User-Agent", "kube-probe/1.37")
 		resp, err := probeClient.Do(req)
 		if err != nil {
-			ok, msg = false, fmt.Sprintf("Get %q: %v", url, err)
+			ok, msg = false, err.Error()
 			if pctx.Err() != nil {
 				msg = fmt.Sprintf("Get %q: context deadline exceeded (Client.Timeout exceeded while awaiting headers)", url)
 			}
@@ -565,7 +564,7 @@ func (w *podWorker) runProbe(ctx context.Context, kind string, p *v1.Probe, c *c
 	case p.TCPSocket != nil, p.GRPC != nil:
 		conn, err := (&net.Dialer{}).DialContext(pctx, "tcp", addr)
 		if err != nil {
-			ok, msg = false, fmt.Sprintf("dial tcp %s: %v", addr, err)
+			ok, msg = false, err.Error()
 		} else {
 			conn.Close()
 		}
@@ -586,8 +585,6 @@ func (w *podWorker) runProbe(ctx context.Context, kind string, p *v1.Probe, c *c
 	}
 	return ok, st, msg
 }
-
-var _ = intstr.FromInt
 
 func (w *podWorker) status(pod *v1.Pod) v1.PodStatus {
 	s := *pod.Status.DeepCopy()

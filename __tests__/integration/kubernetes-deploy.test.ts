@@ -9,6 +9,7 @@ import {
   k8sWorkspace,
   kubeInputs,
   kubectl,
+  kubectlJson,
   liveDeployment,
   pushVersion,
   requireCluster,
@@ -28,6 +29,7 @@ let v2: PushedVersion;
 let broken: PushedVersion;
 let crashing: PushedVersion;
 let v3: PushedVersion;
+let v4: PushedVersion;
 
 beforeAll(async () => {
   requireCluster();
@@ -41,6 +43,7 @@ beforeAll(async () => {
     await pushVersion(repo, 'crash'),
     await pushVersion(repo, 'healthy'),
   ];
+  v4 = await pushVersion(repo, 'healthy');
   applyDeployment(ns, { name: APP, image: seed.tag });
   waitRollout(ns, APP);
 }, 240_000);
@@ -117,6 +120,15 @@ test('a version that never becomes ready is undone: the previous one is availabl
   expect(live.available).toBe(2);
   // The old ReplicaSet scaled back up: no new one was made for the undo.
   expect(live.replicaSets).toBe(before.replicaSets + 1);
+  // The failed one is marked: that commit never served, so it is no version to roll back to.
+  const sets = kubectlJson<{ items: { metadata: { annotations: Record<string, string> } }[] }>([
+    'get',
+    'replicasets',
+    '-n',
+    ns,
+  ]);
+  const failed = sets.items.find((rs) => rs.metadata.annotations['dev.safe-deploy/sha'] === broken.sha);
+  expect(failed?.metadata.annotations['dev.safe-deploy/rollout-failed']).toMatch(/rollout-timeout/);
 });
 
 test('a crash-looping version: CrashLoopBackOff and the last exit code in the summary, undone', async () => {
@@ -135,6 +147,9 @@ test('ProgressDeadlineExceeded fails the rollout before rollout-timeout, and it 
     const run = await deploy(broken, { 'rollout-timeout': '90s' });
     expectCode(run, 1);
     expect(stage(run, 'deploy')?.detail).toMatch(/exceeded its progress deadline .*ProgressDeadlineExceeded/);
+    // broken failed before: trying it again is a new attempt (a patch), not a rollback to it.
+    expect(run.summary).not.toContain('| Rollback | yes');
+    expect(run.summary).toContain('| Change | image set by digest |');
     expect(run.outputs['auto-rolled-back']).toBe('true');
     expect(liveDeployment(ns, APP).image).toBe(v2.ref);
   } finally {
@@ -185,10 +200,10 @@ test('rollback-to a short SHA resolves against the ReplicaSet history', async ()
 
 test('dry run: a server-side dry run of the patch, the plan in the summary, nothing changed', async () => {
   const before = liveDeployment(ns, APP);
-  const run = await deploy(v3, { 'dry-run': 'true' });
+  const run = await deploy(v4, { 'dry-run': 'true' });
   expectCode(run, 0);
   expect(run.outputs.result).toBe('planned');
-  expect(run.summary).toContain(`container ${APP} image ${v2.ref} → ${v3.ref}`);
+  expect(run.summary).toContain(`container ${APP} image ${v2.ref} → ${v4.ref}`);
   expect(run.summary).toContain(
     'replicas: 2 (2 available now); strategy: RollingUpdate (maxSurge 1, maxUnavailable 0)',
   );

@@ -247,7 +247,8 @@ function deploySection(d: DeployResult, v: VerifyResult | undefined, r: RunRepor
     out.push(`smoke-command output:\n\n${codeBlock(v.smoke.output.slice(-30))}`);
   out.push(rollbackHowTo(d.previous, after, r));
   const k = d.outcome?.kubernetes;
-  if (k?.revisionBefore && !r.dryRun && k.revisionBefore !== k.revisionAfter)
+  const wentLive = d.status === 'passed' && !v?.autoRolledBack && v?.status !== 'failed';
+  if (k?.revisionBefore && wentLive && !r.dryRun && k.revisionBefore !== k.revisionAfter)
     out.push(
       `By hand: \`kubectl rollout undo deployment/${k.deployment} -n ${k.namespace} --to-revision=${k.revisionBefore}\` (context \`${k.context}\`) puts revision ${k.revisionBefore} back; safe-deploy's annotations come back with it.`,
     );

@@ -78,3 +78,19 @@ test.each([
   expect(live.version?.sha).toBe(sha);
   expect(live.foreign).toBe(sha === undefined);
 });
+
+test('a revision whose rollout failed is no version to go back to (nor an undo target)', () => {
+  const marked = [
+    replicaSet(
+      'web-fff',
+      5,
+      { 'dev.safe-deploy/sha': 'bad', 'dev.safe-deploy/rollout-failed': 'timeout' },
+      'r/web@sha256:f',
+    ),
+    ...sets,
+  ];
+  const revs = revisionsOf(deployment(), marked, 'web');
+  expect(revs[0]).toMatchObject({ revision: 5, sha: 'bad', failed: true });
+  expect(versionsOf(revs).map((v) => v.sha)).toEqual(['sha1', 'sha3']);
+  expect(revisionFor(revs, 'bad')).toBeUndefined();
+});

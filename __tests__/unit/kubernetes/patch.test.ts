@@ -1,4 +1,4 @@
-import { imagePatch, undoPatch } from '../../../src/deploy/kubernetes/patch';
+import { failedMarkPatch, imagePatch, undoPatch } from '../../../src/deploy/kubernetes/patch';
 import { deployment, replicaSet } from './fixtures';
 
 const meta = {
@@ -77,4 +77,30 @@ test('undoPatch restores the old template without pod-template-hash, and its ann
   ]);
   // The ReplicaSet itself is untouched (its hash label is how the controller finds it again).
   expect(rs.spec?.template?.metadata?.labels?.['pod-template-hash']).toBe('abc12');
+});
+
+test('undoPatch never carries the failed mark of a ReplicaSet onto the Deployment', () => {
+  const rs = replicaSet(
+    'web-abc12',
+    3,
+    { 'dev.safe-deploy/sha': 'old', 'dev.safe-deploy/rollout-failed': 'x' },
+    'i',
+  );
+  const annotations = undoPatch(deployment(), rs).find((o) => o.path === '/metadata/annotations')?.value;
+  expect(annotations).toEqual({ 'deployment.kubernetes.io/revision': '2', 'dev.safe-deploy/sha': 'old' });
+});
+
+test.each([
+  [
+    'mark',
+    'rollout-timeout passed',
+    { metadata: { annotations: { 'dev.safe-deploy/rollout-failed': 'rollout-timeout passed' } } },
+  ],
+  [
+    'unmark (merge patch null deletes)',
+    null,
+    { metadata: { annotations: { 'dev.safe-deploy/rollout-failed': null } } },
+  ],
+])('failedMarkPatch: %s', (_n, why, want) => {
+  expect(failedMarkPatch(why)).toEqual(want);
 });

@@ -9,6 +9,11 @@ export const ANNOTATIONS = {
   runUrl: 'dev.safe-deploy/run-url',
   deployedAt: 'dev.safe-deploy/deployed-at',
   changeCause: 'kubernetes.io/change-cause',
+  /**
+   * On a ReplicaSet whose rollout failed and was undone: that commit never served here, so it is
+   * no version to roll back to (a re-run of its run is a new attempt, not a rollback).
+   */
+  rolloutFailed: 'dev.safe-deploy/rollout-failed',
 } as const;
 
 /** The deployment controller's own annotations. */

@@ -15,6 +15,8 @@ export interface Revision {
   runUrl?: string;
   deployedAt?: string;
   replicas: number;
+  /** Its rollout failed and was undone (our mark on the ReplicaSet). */
+  failed: boolean;
 }
 
 /** ReplicaSets the Deployment owns, newest revision first. */
@@ -33,6 +35,7 @@ export function revisionsOf(d: V1Deployment, sets: V1ReplicaSet[], container: st
         runUrl: a[ANNOTATIONS.runUrl],
         deployedAt: a[ANNOTATIONS.deployedAt],
         replicas: rs.status?.replicas ?? 0,
+        failed: a[ANNOTATIONS.rolloutFailed] !== undefined,
       };
     })
     .filter((r) => r.revision > 0)
@@ -59,19 +62,19 @@ export function liveOf(
   };
 }
 
-/** Versions the cluster can still put back, newest first, one per commit. */
+/** Versions that served here and the cluster can still put back, newest first, one per commit. */
 export function versionsOf(revisions: Revision[]): Version[] {
   const seen = new Set<string>();
   const out: Version[] = [];
   for (const r of revisions) {
-    if (!r.sha || seen.has(r.sha)) continue;
+    if (!r.sha || r.failed || seen.has(r.sha)) continue;
     seen.add(r.sha);
     out.push({ sha: r.sha, image: r.image, runUrl: r.runUrl, deployedAt: r.deployedAt });
   }
   return out;
 }
 
-/** The newest revision that carries `sha`, when still within revisionHistoryLimit. */
+/** The newest revision that carries `sha` and served, when still within revisionHistoryLimit. */
 export function revisionFor(revisions: Revision[], sha: string): Revision | undefined {
-  return revisions.find((r) => r.sha === sha);
+  return revisions.find((r) => r.sha === sha && !r.failed);
 }

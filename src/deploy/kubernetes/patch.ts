@@ -49,7 +49,14 @@ const SKIPPED_ON_UNDO = new Set([
   'deployment.kubernetes.io/max-replicas',
   'deprecated.deployment.rollback.to',
   'deprecated.daemonset.template.generation',
+  // Ours, for the ReplicaSet alone: it must not travel to the Deployment (and on to the next one).
+  ANNOTATIONS.rolloutFailed,
 ]);
+
+/** The ReplicaSet's mark after its rollout failed (value: why), or its removal (null) once it served. */
+export function failedMarkPatch(why: string | null): Record<string, unknown> {
+  return { metadata: { annotations: { [ANNOTATIONS.rolloutFailed]: why } } };
+}
 
 export interface JsonPatchOp {
   op: 'replace' | 'add' | 'remove' | 'test';

@@ -28,7 +28,7 @@ export function progressOf(d: V1Deployment): Progress {
 }
 
 export function progressLine(p: Progress): string {
-  return `${p.updated}/${p.desired} updated, ${p.available} available${p.total > p.updated ? `, ${p.total - p.updated} old pending termination` : ''}`;
+  return `${p.updated}/${p.desired} updated, ${p.available} available, ${p.total} total`;
 }
 
 /** kubectl's verdict on one observation of the Deployment. */

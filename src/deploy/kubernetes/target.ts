@@ -8,14 +8,14 @@ import type { V1Deployment, V1Lease, V1ReplicaSet } from '@kubernetes/client-nod
 import type { Version } from '../release';
 import type { DeployTarget, TargetOutcome } from '../target';
 import { accessChecks, deniedLine } from './access';
-import { POD_TEMPLATE_HASH, REVISION } from './annotations';
+import { ANNOTATIONS, POD_TEMPLATE_HASH, REVISION } from './annotations';
 import { connect, isConflict, isNotFound, KubeError, type Kube } from './client';
 import { pickContainer } from './containers';
 import { liveOf, revisionFor, revisionsOf, versionsOf, type Revision } from './history';
 import { pinnedImage } from './image';
 import { jobState, migrationJob, migrationJobName } from './job';
 import { leaseDecision, leaseName, leaseSpec, RENEW_EVERY_MS } from './lease';
-import { imagePatch, undoPatch } from './patch';
+import { failedMarkPatch, imagePatch, undoPatch } from './patch';
 import { dryRunPlan } from './plan';
 import { podProblems, describeProblems } from './pods';
 import { progressLine, rolloutDecision, type RolloutState } from './rollout';
@@ -292,6 +292,9 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     const current: Version = { ...v, image: liveOf(after.deployment, s.container).image || v.image };
     if (st.state === 'done') {
       rep.timeToAvailableMs = st.ms;
+      const served = after.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === after.current);
+      if (served?.metadata?.annotations?.[ANNOTATIONS.rolloutFailed] !== undefined)
+        await markReplicaSet(s, served.metadata.name ?? '', null);
       c.log(
         `Rollout done: ${progressLine(st.progress)} in ${(st.ms / 1000).toFixed(1)}s (revision ${rep.revisionAfter}).`,
       );
@@ -355,6 +358,8 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
         : back.message;
     }
     rep.undo = { toRevision: fallback.revision, ok: undoOk, detail: undoDetail };
+    const failedSet = after.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === after.current);
+    if (undoOk && failedSet?.metadata?.name) await markReplicaSet(s, failedSet.metadata.name, st.message);
     const restored: Version | undefined = fallback.sha
       ? { sha: fallback.sha, image: fallback.image, runUrl: fallback.runUrl, deployedAt: fallback.deployedAt }
       : previous;
@@ -367,6 +372,17 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       current: undoOk ? restored : undefined,
       kubernetes: rep,
     };
+  }
+
+  /** Best effort: without the right to patch ReplicaSets, history just keeps the failed commit. */
+  async function markReplicaSet(s: Session, name: string, why: string | null): Promise<void> {
+    const { kube } = s;
+    await kube.apps
+      .patchNamespacedReplicaSet(
+        { name, namespace: kube.namespace, body: failedMarkPatch(why), fieldManager: 'safe-deploy' },
+        kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.MergePatch),
+      )
+      .catch((err: Error) => c.log(`Could not mark ReplicaSet ${name} (${err.message.split('\n')[0]}).`));
   }
 
   async function send(

@@ -50,15 +50,19 @@ case "${1:-start}" in
   *) log "usage: $0 [start|restart|stop]"; exit 2 ;;
 esac
 
+stamp=$(cd "$ROOT/test/k8s" && cat go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)
+
 if healthy; then
   log "already running (pid $(cat "$K8S_DIR/ready")); kubeconfigs in $K8S_DIR"
+  if [ "$(cat "$K8S_DIR/running-stamp" 2>/dev/null)" != "$stamp" ]; then
+    log "test/k8s changed since it started: bash scripts/k8s.sh restart (a new, empty cluster) to run the new code"
+  fi
   exit 0
 fi
 
 command -v go >/dev/null || { log "Go is needed to build test/k8s (the polyglot machine has it)"; exit 1; }
 
 # Rebuild only when the program's sources changed.
-stamp=$(cd "$ROOT/test/k8s" && cat go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)
 if [ ! -x "$BIN" ] || [ "$(cat "$BIN_DIR/stamp" 2>/dev/null)" != "$stamp" ]; then
   log "building test/k8s (cold: several minutes on 2 cores; warm: seconds)"
   start=$(date +%s)
@@ -73,6 +77,8 @@ stop
 
 log "starting the control plane (log: $K8S_DIR/control-plane.log)"
 rm -f "$K8S_DIR/ready" "$K8S_DIR/pid"
+[ -f "$K8S_DIR/control-plane.log" ] && mv "$K8S_DIR/control-plane.log" "$K8S_DIR/control-plane.log.1"
+cp "$BIN_DIR/stamp" "$K8S_DIR/running-stamp"
 # The program writes its own pid file (k8s/pid) as it starts.
 setsid nohup "$BIN" --state-dir "$STATE_DIR" >>"$K8S_DIR/control-plane.log" 2>&1 </dev/null 9>&- &
 for _ in $(seq 1 360); do

@@ -46,9 +46,12 @@ const (
 	labelContainer = "io.kubernetes.container.name"
 )
 
+// What node-1 declares. Larger than this machine (2 cores) on purpose: the
+// tests of several engineers share it, and only a request meant not to fit
+// (say 100 CPUs) should be Unschedulable.
 var (
-	nodeCPU    = resource.MustParse(fmt.Sprint(runtime.NumCPU()))
-	nodeMemory = resource.MustParse("8Gi")
+	nodeCPU    = resource.MustParse("8")
+	nodeMemory = resource.MustParse("32Gi")
 	nodePods   = resource.MustParse("110")
 )
 

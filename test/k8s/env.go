@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	v1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -19,41 +20,62 @@ import (
 )
 
 type envSource struct {
-	ctx     context.Context
-	k       *kubelet
-	pod     *v1.Pod
-	secrets map[string]*v1.Secret
-	cms     map[string]*v1.ConfigMap
+	ctx   context.Context
+	k     *kubelet
+	pod   *v1.Pod
+	cache map[string]map[string]string
 }
 
-func (s *envSource) secret(name string) (*v1.Secret, error) {
-	if sec, ok := s.secrets[name]; ok {
-		return sec, nil
+// data is the content of a Secret (kind "Secret") or a ConfigMap in the
+// pod's namespace, read once per container start.
+func (s *envSource) data(kind, name string) (map[string]string, error) {
+	key := kind + "/" + name
+	if d, ok := s.cache[key]; ok {
+		return d, nil
 	}
-	sec, err := s.k.client.CoreV1().Secrets(s.pod.Namespace).Get(s.ctx, name, metav1.GetOptions{})
-	if err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil, fmt.Errorf("secret %q not found", name)
+	d := map[string]string{}
+	var err error
+	if kind == "Secret" {
+		var sec *v1.Secret
+		if sec, err = s.k.client.CoreV1().Secrets(s.pod.Namespace).Get(s.ctx, name, metav1.GetOptions{}); err == nil {
+			for k, v := range sec.Data {
+				d[k] = string(v)
+			}
 		}
+	} else {
+		var cm *v1.ConfigMap
+		if cm, err = s.k.client.CoreV1().ConfigMaps(s.pod.Namespace).Get(s.ctx, name, metav1.GetOptions{}); err == nil {
+			d = cm.Data
+		}
+	}
+	if apierrors.IsNotFound(err) {
+		return nil, fmt.Errorf("%s %q not found", strings.ToLower(kind), name)
+	}
+	if err != nil {
 		return nil, err
 	}
-	s.secrets[name] = sec
-	return sec, nil
+	s.cache[key] = d
+	return d, nil
 }
 
-func (s *envSource) configMap(name string) (*v1.ConfigMap, error) {
-	if cm, ok := s.cms[name]; ok {
-		return cm, nil
-	}
-	cm, err := s.k.client.CoreV1().ConfigMaps(s.pod.Namespace).Get(s.ctx, name, metav1.GetOptions{})
+// keyRef is one key of a Secret or ConfigMap; found is false when an
+// optional reference points at nothing.
+func (s *envSource) keyRef(kind, name, key string, opt *bool) (value string, found bool, err error) {
+	d, err := s.data(kind, name)
 	if err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil, fmt.Errorf("configmap %q not found", name)
+		if optional(opt) {
+			return "", false, nil
 		}
-		return nil, err
+		return "", false, err
 	}
-	s.cms[name] = cm
-	return cm, nil
+	v, ok := d[key]
+	if !ok {
+		if optional(opt) {
+			return "", false, nil
+		}
+		return "", false, fmt.Errorf("couldn't find key %s in %s %s/%s", key, kind, s.pod.Namespace, name)
+	}
+	return v, true, nil
 }
 
 func optional(b *bool) bool { return b != nil && *b }
@@ -89,7 +111,7 @@ func (s *envSource) fieldRef(path string) (string, error) {
 // node gave the container: the stand-in runs pods on the host network, so
 // two pods of one Deployment must not listen on the same port.
 func (k *kubelet) containerEnv(ctx context.Context, pod *v1.Pod, c *v1.Container, port int) ([]string, map[string]string, error) {
-	s := &envSource{ctx: ctx, k: k, pod: pod, secrets: map[string]*v1.Secret{}, cms: map[string]*v1.ConfigMap{}}
+	s := &envSource{ctx: ctx, k: k, pod: pod, cache: map[string]map[string]string{}}
 	vars := map[string]string{}
 	var order []string
 	set := func(name, value string) {
@@ -99,29 +121,21 @@ func (k *kubelet) containerEnv(ctx context.Context, pod *v1.Pod, c *v1.Container
 		vars[name] = value
 	}
 	for _, from := range c.EnvFrom {
-		var data map[string]string
+		kind, name, opt := "ConfigMap", "", (*bool)(nil)
 		switch {
 		case from.SecretRef != nil:
-			sec, err := s.secret(from.SecretRef.Name)
-			if err != nil {
-				if optional(from.SecretRef.Optional) {
-					continue
-				}
-				return nil, nil, err
-			}
-			data = map[string]string{}
-			for key, v := range sec.Data {
-				data[key] = string(v)
-			}
+			kind, name, opt = "Secret", from.SecretRef.Name, from.SecretRef.Optional
 		case from.ConfigMapRef != nil:
-			cm, err := s.configMap(from.ConfigMapRef.Name)
-			if err != nil {
-				if optional(from.ConfigMapRef.Optional) {
-					continue
-				}
-				return nil, nil, err
+			name, opt = from.ConfigMapRef.Name, from.ConfigMapRef.Optional
+		default:
+			continue
+		}
+		data, err := s.data(kind, name)
+		if err != nil {
+			if optional(opt) {
+				continue
 			}
-			data = cm.Data
+			return nil, nil, err
 		}
 		keys := make([]string, 0, len(data))
 		for key := range data {
@@ -144,38 +158,20 @@ func (k *kubelet) containerEnv(ctx context.Context, pod *v1.Pod, c *v1.Container
 		}
 		if from := e.ValueFrom; from != nil {
 			switch {
-			case from.SecretKeyRef != nil:
-				ref := from.SecretKeyRef
-				sec, err := s.secret(ref.Name)
+			case from.SecretKeyRef != nil, from.ConfigMapKeyRef != nil:
+				kind, name, key, opt := "Secret", "", "", (*bool)(nil)
+				if r := from.SecretKeyRef; r != nil {
+					name, key, opt = r.Name, r.Key, r.Optional
+				} else {
+					r := from.ConfigMapKeyRef
+					kind, name, key, opt = "ConfigMap", r.Name, r.Key, r.Optional
+				}
+				v, found, err := s.keyRef(kind, name, key, opt)
 				if err != nil {
-					if optional(ref.Optional) {
-						continue
-					}
 					return nil, nil, err
 				}
-				v, ok := sec.Data[ref.Key]
-				if !ok {
-					if optional(ref.Optional) {
-						continue
-					}
-					return nil, nil, fmt.Errorf("couldn't find key %s in Secret %s/%s", ref.Key, pod.Namespace, ref.Name)
-				}
-				value = string(v)
-			case from.ConfigMapKeyRef != nil:
-				ref := from.ConfigMapKeyRef
-				cm, err := s.configMap(ref.Name)
-				if err != nil {
-					if optional(ref.Optional) {
-						continue
-					}
-					return nil, nil, err
-				}
-				v, ok := cm.Data[ref.Key]
-				if !ok {
-					if optional(ref.Optional) {
-						continue
-					}
-					return nil, nil, fmt.Errorf("couldn't find key %s in ConfigMap %s/%s", ref.Key, pod.Namespace, ref.Name)
+				if !found {
+					continue
 				}
 				value = v
 			case from.FieldRef != nil:

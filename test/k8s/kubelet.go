@@ -25,6 +25,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/scheme"
@@ -36,8 +37,9 @@ import (
 	"k8s.io/klog/v2"
 )
 
-// Every container this program starts carries this label, so that a restart
-// (or anyone) can find and remove them: docker rm -f $(docker ps -aq --filter label=safe-deploy.k8s)
+// Every container this program starts carries this label (its value: the
+// API server's port), so that a restart (or anyone) can find and remove them:
+// docker rm -f $(docker ps -aq --filter label=safe-deploy.k8s)
 const (
 	labelManaged   = "safe-deploy.k8s"
 	labelNamespace = "io.kubernetes.pod.namespace"
@@ -91,7 +93,7 @@ func newKubelet(ctx context.Context, cfg *rest.Config, p *pki, socket string) (*
 		ports:     map[int]bool{},
 		done:      map[types.UID]bool{},
 	}
-	if _, err := k.docker.listContainers(ctx, labelManaged); err != nil {
+	if _, err := k.docker.listContainers(ctx, k.instanceLabel()); err != nil {
 		return nil, fmt.Errorf("Docker engine at %s: %w", socket, err)
 	}
 	return k, nil
@@ -127,13 +129,17 @@ func (k *kubelet) start(ctx context.Context) error {
 	}
 	k.factory.Start(ctx.Done())
 	k.factory.WaitForCacheSync(ctx.Done())
-	go k.heartbeat(ctx)
-	go k.retryScheduling(ctx)
+	go wait.UntilWithContext(ctx, k.heartbeat, 20*time.Second)
+	go wait.UntilWithContext(ctx, k.retryScheduling, 3*time.Second)
 	return nil
 }
 
+// instanceLabel selects the containers of this instance's pods: the label's
+// value is the API server's port.
+func (k *kubelet) instanceLabel() string { return fmt.Sprintf("%s=%d", labelManaged, apiPort) }
+
 func (k *kubelet) removeAllContainers(ctx context.Context) {
-	list, err := k.docker.listContainers(ctx, labelManaged)
+	list, err := k.docker.listContainers(ctx, k.instanceLabel())
 	if err != nil {
 		klog.Errorf("listing containers: %v", err)
 		return
@@ -171,7 +177,7 @@ func (k *kubelet) nodeStatus(now metav1.Time) v1.NodeStatus {
 			{Type: v1.NodeInternalIP, Address: host},
 			{Type: v1.NodeHostName, Address: nodeName},
 		},
-		DaemonEndpoints: v1.NodeDaemonEndpoints{KubeletEndpoint: v1.DaemonEndpoint{Port: kubeletPort}},
+		DaemonEndpoints: v1.NodeDaemonEndpoints{KubeletEndpoint: v1.DaemonEndpoint{Port: int32(kubeletPort)}},
 		NodeInfo: v1.NodeSystemInfo{
 			KubeletVersion:          "v1.37.2",
 			OperatingSystem:         "linux",
@@ -205,26 +211,17 @@ func (k *kubelet) registerNode(ctx context.Context) error {
 }
 
 func (k *kubelet) heartbeat(ctx context.Context) {
-	t := time.NewTicker(20 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		node, err := k.client.CoreV1().Nodes().Get(ctx, nodeName, metav1.GetOptions{})
-		if err != nil {
-			klog.Errorf("node heartbeat: %v", err)
-			continue
-		}
-		now := metav1.Now()
-		for i := range node.Status.Conditions {
-			node.Status.Conditions[i].LastHeartbeatTime = now
-		}
-		if _, err := k.client.CoreV1().Nodes().UpdateStatus(ctx, node, metav1.UpdateOptions{}); err != nil {
-			klog.Errorf("node heartbeat: %v", err)
-		}
+	node, err := k.client.CoreV1().Nodes().Get(ctx, nodeName, metav1.GetOptions{})
+	if err != nil {
+		klog.Errorf("node heartbeat: %v", err)
+		return
+	}
+	now := metav1.Now()
+	for i := range node.Status.Conditions {
+		node.Status.Conditions[i].LastHeartbeatTime = now
+	}
+	if _, err := k.client.CoreV1().Nodes().UpdateStatus(ctx, node, metav1.UpdateOptions{}); err != nil {
+		klog.Errorf("node heartbeat: %v", err)
 	}
 }
 
@@ -305,23 +302,16 @@ func (k *kubelet) freePort() (int, error) {
 	return 0, fmt.Errorf("no free port on %s", host)
 }
 
+// retryScheduling gives unschedulable pods another chance, as the
+// scheduler's queue does when the node's load changes.
 func (k *kubelet) retryScheduling(ctx context.Context) {
-	t := time.NewTicker(3 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		pods, err := k.pods.List(labels.Everything())
-		if err != nil {
-			continue
-		}
-		for _, pod := range pods {
-			if pod.Spec.NodeName == "" && pod.DeletionTimestamp == nil {
-				k.schedule(ctx, pod.DeepCopy())
-			}
+	pods, err := k.pods.List(labels.Everything())
+	if err != nil {
+		return
+	}
+	for _, pod := range pods {
+		if pod.Spec.NodeName == "" && pod.DeletionTimestamp == nil {
+			k.schedule(ctx, pod.DeepCopy())
 		}
 	}
 }

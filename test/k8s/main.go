@@ -33,8 +33,13 @@ import (
 )
 
 const (
-	nodeName       = "node-1"
-	host           = "127.0.0.1"
+	nodeName = "node-1"
+	host     = "127.0.0.1"
+)
+
+// The ports the tests know. A second instance (to try a change to this
+// program while the tests use the first) takes others with -port-offset.
+var (
 	apiPort        = 6443
 	kubeletPort    = 10250
 	etcdClientPort = 12379
@@ -49,7 +54,12 @@ func main() {
 	stateDir := flag.String("state-dir", defaultState, "services state directory; this program uses <state-dir>/k8s")
 	dockerSock := flag.String("docker-socket", "/var/run/docker.sock", "Docker Engine API socket the kubelet stand-in runs containers with")
 	verbosity := flag.Int("v", 0, "log verbosity of the Kubernetes components")
+	offset := flag.Int("port-offset", 0, "added to every port (6443, 10250, 12379, 12380), for a second instance")
 	flag.Parse()
+	apiPort += *offset
+	kubeletPort += *offset
+	etcdClientPort += *offset
+	etcdPeerPort += *offset
 
 	dir := filepath.Join(*stateDir, "k8s")
 	if err := os.MkdirAll(dir, 0o755); err != nil {

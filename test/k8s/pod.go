@@ -377,7 +377,7 @@ func (w *podWorker) startContainer(ctx context.Context, pod *v1.Pod, c *ctr) {
 		"Image": dockerRef(c.spec.Image),
 		"Env":   env,
 		"Labels": map[string]string{
-			labelManaged:   "1",
+			labelManaged:   fmt.Sprint(apiPort),
 			labelNamespace: pod.Namespace,
 			labelPod:       pod.Name,
 			labelPodUID:    string(pod.UID),

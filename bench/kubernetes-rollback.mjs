@@ -14,7 +14,7 @@
 // Each one flips which version is live, so every measured run is a real rollback to the revision
 // before. Medians are reported with the ratio. Only 127.0.0.1 is contacted.
 //
-// Usage: bash scripts/services.sh && node bench/kubernetes-rollback.mjs [--reps 5] [--keep]
+// Usage: bash scripts/services.sh && node bench/kubernetes-rollback.mjs [--reps 5] [--ready-after 0] [--keep]
 // Exits 1 on errors (a rollback that did not end as expected), not on slow figures.
 import { execFile, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -34,6 +34,9 @@ const args = process.argv.slice(2);
 const argAt = (name) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const REPS = Number(argAt('reps') ?? 5);
 const KEEP = args.includes('--keep');
+// --ready-after N: the app's readiness probe starts N seconds after a container starts
+// (initialDelaySeconds), as a real app's start-up would; 0 (default) is the stand-in's fastest.
+const READY_AFTER = Number(argAt('ready-after') ?? 0);
 if (!Number.isInteger(REPS) || REPS < 1) {
   console.error('usage: node bench/kubernetes-rollback.mjs [--reps N] [--keep]');
   process.exit(2);
@@ -143,6 +146,7 @@ async function main() {
               image: tags[0],
               readinessProbe: {
                 httpGet: { path: '/health', port: 3000 },
+                initialDelaySeconds: READY_AFTER,
                 periodSeconds: 1,
                 failureThreshold: 1,
               },
@@ -182,7 +186,7 @@ async function main() {
   const h = median(hand);
   const a = median(viaAction);
   console.log('');
-  console.log(`                         median    (of ${REPS})`);
+  console.log(`readiness after ${READY_AFTER} s; median of ${REPS}`);
   console.log(`kubectl undo + status    ${secs(h)}`);
   console.log(`re-run through dist/     ${secs(a)}`);
   console.log(

@@ -66,17 +66,28 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   const pipeline = new Pipeline(log, signal);
   report.records = pipeline.records;
 
+  // On a cluster, one target per run serves the migration Job and the deploy; made now, it loads
+  // the Kubernetes client while gate and build run.
+  const cluster =
+    inputs.deploy.deployTo === 'kubernetes' && decision.mayDeploy
+      ? createKubernetesTarget(inputs, ctx, signal, log)
+      : undefined;
   const rollbackTo = inputs.rollback.rollbackTo;
   if (rollbackTo) {
     const why = `rollback-to ${rollbackTo}: deploying an already-built version`;
     pipeline.skip('gate', why);
     pipeline.skip('build', why);
     pipeline.skip('migrate', `${why}; the database keeps its migrations`);
-    return release(report, inputs, ctx, decision, pipeline, signal, {
-      kind: 'rollback-to',
-      to: rollbackTo,
-      repository: inputs.build.image,
-    });
+    return release(
+      report,
+      inputs,
+      ctx,
+      decision,
+      pipeline,
+      signal,
+      { kind: 'rollback-to', to: rollbackTo, repository: inputs.build.image },
+      cluster,
+    );
   }
 
   // A re-run of an old run (or a second environment) finds its image already built and gated.
@@ -111,11 +122,6 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
     );
   }
 
-  // On a cluster, migrate-in-image runs as a Job there: one target per run serves it and the deploy.
-  const cluster =
-    inputs.deploy.deployTo === 'kubernetes' && decision.mayDeploy
-      ? createKubernetesTarget(inputs, ctx, signal, log)
-      : undefined;
   const m = inputs.migrate;
   if (!m.migrationsDir && !m.migrateCommand)
     pipeline.skip('migrate', 'no migrations-dir or migrate-command set');

@@ -52,12 +52,20 @@ export function kubeconfigFileExists(env: NodeJS.ProcessEnv): boolean {
   );
 }
 
+let loading: Promise<typeof K8s> | undefined;
+
+/** Starts loading the client (a large module) without waiting for it; connect() finishes the job. */
+export function preloadClient(): void {
+  loading ??= import('@kubernetes/client-node');
+  loading.catch(() => undefined);
+}
+
 export async function connect(o: ConnectOptions): Promise<Kube> {
   if (!o.kubeconfig && !kubeconfigFileExists(process.env))
     throw new KubeError(
       'no kubeconfig: set the kubeconfig input (its YAML or base64, from a secret), or set KUBECONFIG on the runner (azure/k8s-set-context does)',
     );
-  const k8s = await import('@kubernetes/client-node');
+  const k8s = await (loading ??= import('@kubernetes/client-node'));
   const kc = new k8s.KubeConfig();
   try {
     if (o.kubeconfig) kc.loadFromString(o.kubeconfig);

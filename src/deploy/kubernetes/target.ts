@@ -9,7 +9,7 @@ import type { Version } from '../release';
 import type { DeployTarget, TargetOutcome } from '../target';
 import { accessChecks, deniedLine } from './access';
 import { ANNOTATIONS, POD_TEMPLATE_HASH, REVISION } from './annotations';
-import { connect, isConflict, isNotFound, KubeError, type Kube } from './client';
+import { connect, isConflict, isNotFound, KubeError, preloadClient, type Kube } from './client';
 import { pickContainer } from './containers';
 import { liveOf, revisionFor, revisionsOf, versionsOf, type Revision } from './history';
 import { pinnedImage } from './image';
@@ -44,9 +44,15 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     onLine: (l: string) => void,
   ): Promise<{ exitCode: number; tail: string[] }>;
 } {
-  const pollMs = c.pollMs ?? 500;
+  /**
+   * How long to wait before reading again: often at first (most rollouts of a ReplicaSet that
+   * scales back up finish within a second or two, and a rollback should not wait on our clock),
+   * then every half second.
+   */
+  const pollAfter = (elapsedMs: number): number => c.pollMs ?? (elapsedMs < 5000 ? 100 : 500);
   let where = `deployment/${c.app}`;
   let session: Promise<Session> | undefined;
+  preloadClient();
 
   /** Connect and check everything a run needs before anything changes; once per run. */
   const open = (): Promise<Session> => (session ??= preflight());
@@ -56,6 +62,9 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     const ns = kube.namespace;
     where = `deployment/${c.app} in namespace ${ns} (context ${kube.context})`;
     const checks = accessChecks({ migrationJob: c.migrationJob, dryRun: c.dryRun });
+    // Read alongside the reviews (one round trip less); a denial is reported first, as the cause.
+    const reading = readDeployment(kube);
+    reading.catch(() => undefined);
     const answers = await Promise.all(
       checks.map((chk) =>
         kube.call(`check whether the credentials may ${chk.verb} ${chk.resource} in namespace ${ns}`, () =>
@@ -78,7 +87,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     );
     const denied = checks.find((_, i) => !answers[i]?.status?.allowed);
     if (denied) throw new KubeError(deniedLine(denied, ns, kube.user));
-    const d = await readDeployment(kube);
+    const d = await reading;
     if (d.spec?.paused)
       throw new KubeError(
         `${where} is paused: its rollouts never progress and no deadline fires; resume it with \`kubectl rollout resume deployment/${c.app} -n ${ns}\`, then re-run`,
@@ -237,7 +246,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
           progress: st.progress,
           ms: Date.now() - started,
         };
-      await sleep(pollMs);
+      await sleep(pollAfter(Date.now() - started));
     }
   }
 
@@ -510,7 +519,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
         let state = jobState(body);
         const started = Date.now();
         while (state.state === 'running') {
-          await sleep(pollMs);
+          await sleep(pollAfter(Date.now() - started));
           state = jobState(
             await kube.call(`get job ${name}`, () => kube.batch.readNamespacedJob({ name, namespace: ns })),
           );

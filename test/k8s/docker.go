@@ -45,6 +45,10 @@ func newDocker(socket string) *docker {
 }
 
 func (d *docker) do(ctx context.Context, method, path string, query url.Values, body any) (*http.Response, error) {
+	return d.doWithHeader(ctx, method, path, query, body, nil)
+}
+
+func (d *docker) doWithHeader(ctx context.Context, method, path string, query url.Values, body any, header http.Header) (*http.Response, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -60,6 +64,9 @@ func (d *docker) do(ctx context.Context, method, path string, query url.Values, 
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
 		return nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -106,15 +113,20 @@ func (d *docker) inspectImage(ctx context.Context, ref string) (*imageInfo, erro
 	return &info, nil
 }
 
-// pullImage pulls ref (name:tag or name@digest). The engine answers 200 and
-// reports a failure inside the progress stream, so the stream is read to the
-// end.
-func (d *docker) pullImage(ctx context.Context, ref string) error {
+// pullImage pulls ref (name:tag or name@digest), with the registry
+// credentials in auth (the engine's X-Registry-Auth value) when not empty.
+// The engine answers 200 and reports a failure inside the progress stream,
+// so the stream is read to the end.
+func (d *docker) pullImage(ctx context.Context, ref, auth string) error {
 	q := url.Values{"fromImage": {ref}}
 	if !strings.Contains(ref, "@") && !strings.Contains(ref[strings.LastIndex(ref, "/")+1:], ":") {
 		q.Set("tag", "latest")
 	}
-	resp, err := d.do(ctx, http.MethodPost, "/images/create", q, nil)
+	var header http.Header
+	if auth != "" {
+		header = http.Header{"X-Registry-Auth": {auth}}
+	}
+	resp, err := d.doWithHeader(ctx, http.MethodPost, "/images/create", q, nil, header)
 	if err != nil {
 		return err
 	}

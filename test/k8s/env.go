@@ -8,6 +8,8 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -197,4 +199,52 @@ func (k *kubelet) containerEnv(ctx context.Context, pod *v1.Pod, c *v1.Container
 		lines = append(lines, name+"="+vars[name])
 	}
 	return lines, vars, nil
+}
+
+// registryHost is the registry part of an image reference, as Docker reads
+// it: the first path element when it names a host, else Docker Hub.
+func registryHost(ref string) string {
+	first, _, found := strings.Cut(ref, "/")
+	if found && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return first
+	}
+	return "docker.io"
+}
+
+// pullAuth returns the engine's X-Registry-Auth value for ref from the pod's
+// imagePullSecrets (kubernetes.io/dockerconfigjson), or "" for none.
+func (k *kubelet) pullAuth(ctx context.Context, pod *v1.Pod, ref string) string {
+	host := registryHost(ref)
+	for _, ps := range pod.Spec.ImagePullSecrets {
+		sec, err := k.client.CoreV1().Secrets(pod.Namespace).Get(ctx, ps.Name, metav1.GetOptions{})
+		if err != nil || sec.Type != v1.SecretTypeDockerConfigJson {
+			continue
+		}
+		var cfg struct {
+			Auths map[string]struct {
+				Username string `json:"username"`
+				Password string `json:"password"`
+				Auth     string `json:"auth"`
+			} `json:"auths"`
+		}
+		if json.Unmarshal(sec.Data[v1.DockerConfigJsonKey], &cfg) != nil {
+			continue
+		}
+		for server, a := range cfg.Auths {
+			server = strings.TrimPrefix(strings.TrimPrefix(server, "https://"), "http://")
+			server, _, _ = strings.Cut(server, "/")
+			if server != host {
+				continue
+			}
+			user, pass := a.Username, a.Password
+			if user == "" && a.Auth != "" {
+				if raw, err := base64.StdEncoding.DecodeString(a.Auth); err == nil {
+					user, pass, _ = strings.Cut(string(raw), ":")
+				}
+			}
+			b, _ := json.Marshal(map[string]string{"username": user, "password": pass, "serveraddress": host})
+			return base64.URLEncoding.EncodeToString(b)
+		}
+	}
+	return ""
 }

@@ -310,7 +310,7 @@ func (w *podWorker) ensureImage(ctx context.Context, pod *v1.Pod, c *ctr) (reaso
 	if present == nil {
 		w.event(pod, c, v1.EventTypeNormal, "Pulling", "Pulling image %q", c.spec.Image)
 		start := time.Now()
-		if err := w.k.docker.pullImage(ctx, ref); err != nil {
+		if err := w.k.docker.pullImage(ctx, ref, w.k.pullAuth(ctx, pod, ref)); err != nil {
 			msg := err.Error()
 			if de, ok := err.(*dockerError); ok {
 				msg = de.Message

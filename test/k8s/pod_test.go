@@ -100,3 +100,17 @@ func TestPodStatus(t *testing.T) {
 		})
 	}
 }
+
+func TestRegistryHost(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"127.0.0.1:5001/app:v1", "127.0.0.1:5001"},
+		{"registry.example.com/team/app@sha256:abc", "registry.example.com"},
+		{"localhost/app", "localhost"},
+		{"team/app:v1", "docker.io"},
+		{"busybox", "docker.io"},
+	} {
+		if got := registryHost(tc.in); got != tc.want {
+			t.Errorf("registryHost(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

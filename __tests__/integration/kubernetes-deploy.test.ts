@@ -227,3 +227,35 @@ test('under Node 24, the kubeconfig input (base64) works, and neither it nor its
   expectCode(bad, 1);
   for (const secret of [b64, ...creds]) expect(shown(bad)).not.toContain(secret);
 });
+
+test('someone else changes the Deployment during the rollout: the run fails saying so and leaves their change alone', async () => {
+  let changed = false;
+  const run = await runAction({
+    cwd: k8sWorkspace(),
+    sha: broken.sha,
+    env: adminEnv(),
+    inputs: kubeInputs(ns, APP, repo, { 'rollout-timeout': '60s' }),
+    timeoutMs: 120_000,
+    onSpawn: (child) =>
+      child.stdout?.on('data', (d: Buffer) => {
+        if (changed || !d.toString().includes('Rollout:')) return;
+        changed = true;
+        // A colleague's kubectl, mid-rollout: a template change, so a new generation.
+        kubectl(['set', 'env', `deployment/${APP}`, '-n', ns, 'HOTFIX=1']);
+      }),
+  });
+  expectCode(run, 1);
+  expect(changed).toBe(true);
+  expect(stage(run, 'deploy')?.detail).toMatch(
+    /someone else changed deployment "web" while the rollout ran \(generation \d+ → \d+\); what is live now is theirs/,
+  );
+  expect(run.outputs['auto-rolled-back']).toBe('false');
+  const env = kubectlJson<{ spec: { template: { spec: { containers: { env?: { name: string }[] }[] } } } }>([
+    'get',
+    'deployment',
+    APP,
+    '-n',
+    ns,
+  ]).spec.template.spec.containers[0]!.env;
+  expect(env?.map((e) => e.name)).toContain('HOTFIX');
+});

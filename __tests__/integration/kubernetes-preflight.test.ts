@@ -236,3 +236,18 @@ test('a passing migration Job runs from the new image, then the rollout goes ahe
   expect(r.stdout).toContain('migrated from-deployment');
   expect(liveDeployment(ns, 'mig').image).toBe(v1.ref);
 });
+
+test('an image the registry does not have: ImagePullBackOff in the summary, and the rollout is undone', async () => {
+  const before = liveDeployment(ns, 'web').image;
+  const missing = 'f'.repeat(40);
+  const r = await runAction({
+    cwd: k8sWorkspace(),
+    env: adminEnv(),
+    inputs: kubeInputs(ns, 'web', repo, { 'rollback-to': missing, 'rollout-timeout': '10s' }),
+    timeoutMs: 120_000,
+  });
+  expectCode(r, 1);
+  expect(r.summary).toMatch(/`(ImagePullBackOff|ErrImagePull)`/);
+  expect(r.outputs['auto-rolled-back']).toBe('true');
+  expect(liveDeployment(ns, 'web').image).toBe(before);
+});

@@ -149,7 +149,7 @@ test('ProgressDeadlineExceeded fails the rollout before rollout-timeout, and it 
     expect(stage(run, 'deploy')?.detail).toMatch(/exceeded its progress deadline .*ProgressDeadlineExceeded/);
     // broken failed before: trying it again is a new attempt (a patch), not a rollback to it.
     expect(run.summary).not.toContain('| Rollback | yes');
-    expect(run.summary).toContain('| Change | image set by digest |');
+    expect(run.summary).toContain(`| Change | image set to \`${broken.ref}\` |`);
     expect(run.outputs['auto-rolled-back']).toBe('true');
     expect(liveDeployment(ns, APP).image).toBe(v2.ref);
   } finally {

@@ -266,7 +266,7 @@ function rolloutSection(k: KubeRollout): string {
       'Change',
       k.how === 'undo'
         ? 'undo to an earlier revision (its ReplicaSet scaled back up)'
-        : 'image set by digest',
+        : `image set to \`${k.image ?? '?'}\`${k.image?.includes('@') ? '' : ' (no digest known: a tag)'}`,
     ],
     ['Revision', `${k.revisionBefore ?? 'none'} → ${k.revisionAfter ?? '?'}`],
   ];

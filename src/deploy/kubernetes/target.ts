@@ -294,6 +294,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     const previous = liveOf(before.deployment, s.container).version;
     const v = change.v;
     const sent = await send(s, before, change, false);
+    rep.image = sent.spec?.template?.spec?.containers.find((x) => x.name === s.container)?.image;
     const st = await waitRollout(s, sent.metadata?.generation ?? 0, signal);
     rep.progress = st.progress;
     const after = await snapshot(s);

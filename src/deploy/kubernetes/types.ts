@@ -12,6 +12,8 @@ export interface KubeRollout {
   revisionAfter?: number;
   /** How the version went live: a new revision from a patched image, or an undo to an older one. */
   how: 'patch' | 'undo';
+  /** The image the change put in the template (by digest when one was known). */
+  image?: string;
   progress?: Progress;
   timeToAvailableMs?: number;
   /** The rollout's failure, in kubectl's words. */

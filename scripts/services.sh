@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (from Debian's packages) and starts what the tests and the demo need, idempotently:
-# Docker Engine, a registry on 127.0.0.1:5000, PostgreSQL, and the FROM-scratch test images.
+# Docker Engine, a registry on 127.0.0.1:5000, PostgreSQL, the FROM-scratch test images, and the
+# test Kubernetes control plane (scripts/k8s.sh).
 # Nothing here sends traffic beyond 127.0.0.0/8: dockerd runs without a bridge or iptables rules.
 set -euo pipefail
 
@@ -28,6 +29,7 @@ command -v hey >/dev/null || need+=(hey)
 command -v curl >/dev/null || need+=(curl)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v kubectl >/dev/null || need+=(kubernetes-client)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   as_root apt-get update -qq
@@ -156,5 +158,11 @@ CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile
 DOCKERFILE
 fi
 build_image safe-deploy-test/caddy:latest "$cd_dir"
+
+# --- Kubernetes test control plane (test/k8s; SAFE_DEPLOY_K8S=0 skips it) ---------------------------
+# Its failure fails the Kubernetes tests (they say the control plane is missing), not the others.
+if [ "${SAFE_DEPLOY_K8S:-1}" != 0 ]; then
+  bash "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/k8s.sh" || log "the test control plane did not start (above); the Kubernetes tests will fail"
+fi
 
 log "ready: docker $(docker version --format '{{.Server.Version}}'), registries $REGISTRY_ADDR and $AUTH_REGISTRY_ADDR (auth), postgres $PG_VERSION on 127.0.0.1:5432"

@@ -20,7 +20,7 @@ import {
   type VerifyInputs,
 } from './inputs/deploy';
 
-export type { DeployInputs, RollbackInputs, VerifyInputs } from './inputs/deploy';
+export type { DeployInputs, KubeInputs, RollbackInputs, VerifyInputs } from './inputs/deploy';
 
 export { InputError } from './inputs/errors';
 export type { InputGetter } from './inputs/values';
@@ -89,6 +89,7 @@ export const SECRET_INPUTS = [
   'github-token',
   'ssh-key',
   'notify-webhook',
+  'kubeconfig',
 ] as const;
 
 // Docker's reference grammar, repository part only (the tag is always the commit SHA).

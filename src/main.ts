@@ -1,7 +1,6 @@
 import * as core from '@actions/core';
 import { decideDeploy, type DeployDecision } from './branch-guard';
 import { ContextError, readRunContext, type RunContext } from './context';
-import { createTarget } from './deploy/create-target';
 import { closeSshConnections } from './deploy/docker';
 import type { ReleaseRequest } from './deploy/release';
 import { GitHubDeployments } from './github/deployments';
@@ -17,6 +16,7 @@ import { findPriorBuild, GATE_LABEL, registryAccess, runBuild } from './stages/b
 import { runDeploy } from './stages/deploy';
 import { runGate } from './stages/gate';
 import { runMigrate } from './stages/migrate';
+import { createKubernetesTarget, createTarget, type KubernetesTarget } from './stages/target';
 import { runVerify } from './stages/verify';
 
 /** Orchestrates the stages; each stage's logic lives in its own module, runner I/O in report/. */
@@ -66,17 +66,28 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   const pipeline = new Pipeline(log, signal);
   report.records = pipeline.records;
 
+  // On a cluster, one target per run serves the migration Job and the deploy; made now, it loads
+  // the Kubernetes client while gate and build run.
+  const cluster =
+    inputs.deploy.deployTo === 'kubernetes' && decision.mayDeploy
+      ? createKubernetesTarget(inputs, ctx, signal, log)
+      : undefined;
   const rollbackTo = inputs.rollback.rollbackTo;
   if (rollbackTo) {
     const why = `rollback-to ${rollbackTo}: deploying an already-built version`;
     pipeline.skip('gate', why);
     pipeline.skip('build', why);
     pipeline.skip('migrate', `${why}; the database keeps its migrations`);
-    return release(report, inputs, ctx, decision, pipeline, signal, {
-      kind: 'rollback-to',
-      to: rollbackTo,
-      repository: inputs.build.image,
-    });
+    return release(
+      report,
+      inputs,
+      ctx,
+      decision,
+      pipeline,
+      signal,
+      { kind: 'rollback-to', to: rollbackTo, repository: inputs.build.image },
+      cluster,
+    );
   }
 
   // A re-run of an old run (or a second environment) finds its image already built and gated.
@@ -123,13 +134,26 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
         notDeployingBecause: decision.reason,
         dryRun: inputs.dryRun,
         image: report.build?.imageRef ?? report.build?.image,
+        inImage:
+          cluster && m.migrateInImage
+            ? (image, command, _env, onLine) => cluster.runMigration(image, ctx.sha, command, onLine)
+            : undefined,
         log,
       }),
     );
   }
 
   const image = report.build?.imageRef ?? report.build?.image ?? '';
-  await release(report, inputs, ctx, decision, pipeline, signal, { kind: 'commit', sha: ctx.sha, image });
+  await release(
+    report,
+    inputs,
+    ctx,
+    decision,
+    pipeline,
+    signal,
+    { kind: 'commit', sha: ctx.sha, image },
+    cluster,
+  );
 }
 
 /** Deploy and verify: the version the request names goes live on the target, checked where users reach it. */
@@ -141,6 +165,7 @@ async function release(
   pipeline: Pipeline,
   signal: AbortSignal,
   request: ReleaseRequest,
+  cluster?: KubernetesTarget,
 ): Promise<void> {
   if (!inputs.deploy.deployTo) {
     pipeline.skip('deploy', 'no deploy-to set');
@@ -166,7 +191,7 @@ async function release(
     github && !pipeline.failed
       ? versionsFromHistory(await github.history(inputs.environment))
       : { known: [] };
-  const target = createTarget(inputs, ctx, history, signal, log);
+  const target = createTarget(inputs, ctx, history, signal, log, cluster);
   report.targetKind = target.kind;
   report.verifyUrl = inputs.verify.healthUrl ? new URL(inputs.verify.healthUrl).origin : undefined;
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseStatusRanges } from '../../src/deploy/status';
+import { parseStatusRanges } from '../../src/util/status-ranges';
 import { probeUrl, runSmoke } from '../../src/deploy/verify';
 
 // The runner-side checks after the switch, against a local HTTP server on 127.0.0.1.

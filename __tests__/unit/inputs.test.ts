@@ -118,7 +118,7 @@ describe('parseInputs', () => {
     ],
     [
       { 'deploy-to': 'swarm', image: 'app', 'working-directory': 'examples/hello-app' },
-      `Input 'deploy-to' is "swarm": expected docker or command`,
+      `Input 'deploy-to' is "swarm": expected docker, kubernetes or command`,
     ],
     [
       { 'deploy-to': 'heroku' },

@@ -1,4 +1,5 @@
 import type { DockerDeployResult } from './docker';
+import type { KubeRollout } from './kubernetes/types';
 import type { Version } from './release';
 
 /** How one attempt to put a version live went, in the same shape for every target. */
@@ -12,6 +13,10 @@ export interface TargetOutcome {
   url?: string;
   /** Docker engine details for the summary (probes, logs, pruned containers). */
   docker?: DockerDeployResult;
+  /** The rollout on a cluster (revisions, progress, pod failure reasons, the undo). */
+  kubernetes?: KubeRollout;
+  /** The target undid a failed rollout itself (Kubernetes): the previous version serves again. */
+  autoRolledBack?: boolean;
   /** The user's command, for the command target. */
   command?: { name: 'deploy-command' | 'rollback-command'; exitCode: number; tail: string[] };
 }
@@ -21,9 +26,14 @@ export interface TargetOutcome {
  * `rollback-to` all speak to a target through this, so they behave the same on every kind.
  */
 export interface DeployTarget {
-  readonly kind: 'docker' | 'command';
+  readonly kind: 'docker' | 'command' | 'kubernetes';
   /** Where, for the summary (a Docker host, or "deploy-command"). */
   readonly where: string;
+  /**
+   * Checks, before anything changes, that the run can do what it will do (Kubernetes: the API
+   * answers, RBAC allows every verb, the Deployment exists and is not paused). Throws one line.
+   */
+  preflight?(): Promise<void>;
   /** The live version and the versions the target still has, read without changing anything. */
   state(): Promise<{ live?: Version; retained: Version[] }>;
   /** Puts `v` live. */
@@ -31,5 +41,5 @@ export interface DeployTarget {
   /** Puts an earlier version `v` back live over `failed` (automatic rollback, rollback-to). */
   restore(v: Version, failed?: Version): Promise<TargetOutcome>;
   /** The steps `deploy` would take, for dry-run. */
-  plan(v: Version, live?: Version, restore?: boolean): string[];
+  plan(v: Version, live?: Version, restore?: boolean): string[] | Promise<string[]>;
 }

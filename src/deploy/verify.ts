@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { parseStatusRanges, type StatusMatcher } from './status';
+import { parseStatusRanges, type StatusMatcher } from '../util/status-ranges';
 
 /**
  * Verify, after the switch, from the runner: the public route answers (`health-url`) and the

@@ -10,11 +10,12 @@ import {
   parseList,
   parseNumber,
 } from './values';
-import { parseStatusRanges } from '../deploy/status';
+import { parseStatusRanges } from '../util/status-ranges';
+import { decodeKubeconfig, kubeconfigSecrets } from './kubeconfig';
 
 export interface DeployInputs {
-  /** Unset: no deploy stage. `docker` and `command` are available today. */
-  deployTo?: 'docker' | 'command';
+  /** Unset: no deploy stage. `docker`, `kubernetes` and `command` are available today. */
+  deployTo?: 'docker' | 'kubernetes' | 'command';
   deployCommand?: string;
   rollbackCommand?: string;
   /** Container name prefix; undefined means the repository's name. */
@@ -33,6 +34,53 @@ export interface DeployInputs {
   drainMs: number;
   retain: number;
   lockWaitMs: number;
+  kube: KubeInputs;
+}
+
+/** deploy-to: kubernetes. `app` names the Deployment. */
+export interface KubeInputs {
+  /** kubeconfig contents, decoded from base64 when given so (a secret); unset: the runner's KUBECONFIG. */
+  kubeconfig?: string;
+  context?: string;
+  /** Unset: the context's namespace, else `default`. */
+  namespace?: string;
+  /** Unset: the only container, else the one named like app. */
+  container?: string;
+  rolloutTimeoutMs: number;
+}
+
+/** Kubernetes object names (DNS-1123 labels) for namespaces and containers. */
+const DNS_LABEL_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function parseKube(get: InputGetter, onSecret: (v: string) => void): KubeInputs {
+  const opt = (n: string): string | undefined => get(n) || undefined;
+  const raw = opt('kubeconfig');
+  const kubeconfig = raw === undefined ? undefined : decodeKubeconfig(raw);
+  if (kubeconfig) {
+    onSecret(kubeconfig);
+    for (const s of kubeconfigSecrets(kubeconfig)) onSecret(s);
+  }
+  const namespace = opt('kube-namespace');
+  if (namespace !== undefined && !DNS_LABEL_RE.test(namespace))
+    throw new InputError(
+      'kube-namespace',
+      namespace,
+      'expected a namespace name (lower-case letters, digits and "-", at most 63)',
+    );
+  const container = opt('kube-container');
+  if (container !== undefined && !DNS_LABEL_RE.test(container))
+    throw new InputError(
+      'kube-container',
+      container,
+      'expected a container name (lower-case letters, digits and "-", at most 63)',
+    );
+  return {
+    kubeconfig,
+    context: opt('kube-context'),
+    namespace,
+    container,
+    rolloutTimeoutMs: parseDuration('rollout-timeout', get('rollout-timeout') || '10m'),
+  };
 }
 
 export interface VerifyInputs {
@@ -53,11 +101,11 @@ export function parseDeploy(get: InputGetter, workDir: string, onSecret: (v: str
   const target = opt('deploy-to');
   if (target !== undefined) {
     const t = parseEnum('deploy-to', target, DEPLOY_TARGETS);
-    if (t === 'swarm' || t === 'kubernetes') {
+    if (t === 'swarm') {
       throw new InputError(
         'deploy-to',
         target,
-        'expected docker or command (swarm and kubernetes are not available in this version)',
+        'expected docker, kubernetes or command (swarm is not available in this version)',
       );
     }
   }
@@ -86,7 +134,8 @@ export function parseDeploy(get: InputGetter, workDir: string, onSecret: (v: str
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(network))
     throw new InputError('network', network, 'expected a Docker network name');
   return {
-    deployTo: target === undefined ? undefined : (target.trim().toLowerCase() as 'docker' | 'command'),
+    deployTo:
+      target === undefined ? undefined : (target.trim().toLowerCase() as 'docker' | 'kubernetes' | 'command'),
     deployCommand: opt('deploy-command'),
     rollbackCommand: opt('rollback-command'),
     app,
@@ -103,6 +152,7 @@ export function parseDeploy(get: InputGetter, workDir: string, onSecret: (v: str
     drainMs: parseDuration('drain-timeout', get('drain-timeout') || '30s'),
     retain: parseNumber('retain', get('retain') || '5', 0, 100, true),
     lockWaitMs: parseDuration('deploy-lock-wait', get('deploy-lock-wait') || '10m'),
+    kube: parseKube(get, onSecret),
   };
 }
 

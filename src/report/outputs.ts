@@ -1,4 +1,4 @@
-import { isRollback, resultOf, type RunReport } from './run-report';
+import { autoRolledBack, isRollback, resultOf, type RunReport } from './run-report';
 
 /** The step outputs, by their public names. Absent values are empty strings, never "undefined". */
 export function computeOutputs(r: RunReport): Record<string, string> {
@@ -22,7 +22,7 @@ export function computeOutputs(r: RunReport): Record<string, string> {
     'migration-findings': String(r.migrate?.findings.filter((f) => !f.allowed).length ?? 0),
     'previous-sha': r.deploy?.previous?.sha ?? '',
     'previous-image': r.deploy?.previous?.image ?? '',
-    'auto-rolled-back': String(r.verify?.autoRolledBack ?? false),
+    'auto-rolled-back': String(autoRolledBack(r)),
     url: r.deploy?.url ?? r.verifyUrl ?? '',
     rollback: String(isRollback(r)),
     'deployment-id': r.deploymentId === undefined ? '' : String(r.deploymentId),

@@ -22,7 +22,7 @@ export interface RunReport {
   migrate?: MigrateResult;
   deploy?: DeployResult;
   verify?: VerifyResult;
-  targetKind?: 'docker' | 'command';
+  targetKind?: 'docker' | 'command' | 'kubernetes';
   /** GitHub deployments client, when a token was given; the id of this run's deployment. */
   github?: GitHubDeployments;
   deploymentId?: number;
@@ -46,11 +46,16 @@ export function failedStage(r: RunReport): StageName | undefined {
  * pull request, a branch outside deploy-on); the stages table says why.
  */
 export function resultOf(r: RunReport): RunResultKind {
-  if (r.verify?.autoRolledBack) return 'rolled-back';
+  if (autoRolledBack(r)) return 'rolled-back';
   if (r.inputError || failedStage(r)) return 'failed';
   if (r.dryRun) return 'planned';
   if (r.deploy?.status !== 'passed') return 'skipped';
   return isRollback(r) ? 'rolled-back' : 'deployed';
+}
+
+/** The previous version was restored automatically: after a failed verify, or a failed rollout (Kubernetes). */
+export function autoRolledBack(r: RunReport): boolean {
+  return !!(r.verify?.autoRolledBack || r.deploy?.outcome?.autoRolledBack);
 }
 
 /** This run put an older commit live on purpose (a re-run or rollback-to), and it worked. */
@@ -58,7 +63,7 @@ export function isRollback(r: RunReport): boolean {
   return (
     r.deploy?.status === 'passed' &&
     r.deploy.release?.isRollback === true &&
-    !r.verify?.autoRolledBack &&
+    !autoRolledBack(r) &&
     r.verify?.status !== 'failed'
   );
 }

@@ -6,6 +6,7 @@ import { buildRows } from '../build/describe';
 import type { MigrateResult } from '../stages/migrate';
 import type { DeployResult } from '../stages/deploy';
 import type { VerifyResult } from '../stages/verify';
+import type { KubeRollout } from '../deploy/kubernetes';
 import type { Version } from '../deploy/release';
 
 /** GitHub rejects a step summary over 1 MiB; we stay well under it whatever the reports hold. */
@@ -273,12 +274,60 @@ function deploySection(d: DeployResult, v: VerifyResult | undefined, r: RunRepor
     const code = e.exitCode !== undefined ? ` (exit code ${e.exitCode})` : '';
     out.push(`Last log lines of the new container${code}:\n\n${codeBlock(e.logs.slice(-50))}`);
   }
+  if (d.outcome?.kubernetes) out.push(rolloutSection(d.outcome.kubernetes));
   const cmd = d.outcome?.command;
   if (cmd && cmd.exitCode !== 0)
     out.push(`Last lines of \`${cmd.name}\` (exit code ${cmd.exitCode}):\n\n${codeBlock(cmd.tail)}`);
   if (v?.smoke && !v.smoke.ok && v.smoke.output.length)
     out.push(`smoke-command output:\n\n${codeBlock(v.smoke.output.slice(-30))}`);
   out.push(rollbackHowTo(d.previous, after, r));
+  const k = d.outcome?.kubernetes;
+  const wentLive = d.status === 'passed' && !v?.autoRolledBack && v?.status !== 'failed';
+  if (k?.revisionBefore && wentLive && !r.dryRun && k.revisionBefore !== k.revisionAfter)
+    out.push(
+      `By hand: \`kubectl rollout undo deployment/${k.deployment} -n ${k.namespace} --to-revision=${k.revisionBefore}\` (context \`${k.context}\`) puts revision ${k.revisionBefore} back; safe-deploy's annotations come back with it.`,
+    );
+  return out.join('\n\n');
+}
+
+/** deploy-to: kubernetes: revisions, progress, time to available, and why pods failed. */
+function rolloutSection(k: KubeRollout): string {
+  const rows = [
+    [
+      'Deployment',
+      `\`${k.deployment}\` in namespace \`${k.namespace}\` (context \`${k.context}\`), container \`${k.container}\``,
+    ],
+    [
+      'Change',
+      k.how === 'undo'
+        ? 'undo to an earlier revision (its ReplicaSet scaled back up)'
+        : `image set to \`${k.image ?? '?'}\`${k.image?.includes('@') ? '' : ' (no digest known: a tag)'}`,
+    ],
+    ['Revision', `${k.revisionBefore ?? 'none'} → ${k.revisionAfter ?? '?'}`],
+  ];
+  if (k.progress)
+    rows.push([
+      'Replicas',
+      `${k.progress.updated}/${k.progress.desired} updated, ${k.progress.available} available, ${k.progress.total} total`,
+    ]);
+  if (k.timeToAvailableMs !== undefined) rows.push(['Time to available', formatMs(k.timeToAvailableMs)]);
+  if (k.failure) rows.push(['Rollout failed', k.failure]);
+  if (k.undo)
+    rows.push([
+      'Automatic undo',
+      `${k.undo.ok ? 'done' : '**FAILED**'}: to revision ${k.undo.toRevision}: ${k.undo.detail}`,
+    ]);
+  const out = [`### Rollout\n\n${table(['', ''], rows)}`];
+  if (k.problems.length) {
+    out.push(
+      `Why the new pods were not ready:\n\n${table(
+        ['Pod', 'Reason', 'Detail', 'Last events'],
+        k.problems
+          .slice(0, 10)
+          .map((p) => [`\`${p.pod}\``, `\`${p.reason}\``, p.detail, p.events.join('<br>')]),
+      )}`,
+    );
+  }
   return out.join('\n\n');
 }
 

@@ -36,6 +36,7 @@ export interface DeployOptions {
 
 /** Reads what is live, decides what goes live (and whether that is a rollback), then does it. */
 export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
+  await o.target.preflight?.();
   const base = { where: o.target.where };
   const state = await o.target.state();
   let release: Release;
@@ -74,7 +75,7 @@ export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
       current: live,
       status: 'skipped',
       detail: `dry run: would put ${short(version)} live${release.isRollback ? ' (a rollback)' : ''}`,
-      plan: o.target.plan(version, live, restore),
+      plan: await o.target.plan(version, live, restore),
     };
   }
   await o.onRelease?.(release);

@@ -39,6 +39,13 @@ export interface MigrateOptions {
   /** The image migrate-in-image runs in (by digest when pushed). */
   image?: string;
   docker?: Docker;
+  /** Runs migrate-in-image somewhere else than the local engine (deploy-to: kubernetes: a Job). */
+  inImage?: (
+    image: string,
+    command: string,
+    env: Record<string, string>,
+    onLine: (line: string) => void,
+  ) => Promise<{ exitCode: number; tail: string[] }>;
   log: Log;
   now?: Date;
 }
@@ -196,7 +203,9 @@ async function runOwnCommand(m: MigrateInputs, o: MigrateOptions, r: MigrateResu
   let exitCode: number;
   if (m.migrateInImage) {
     o.log.info(`Running migrate-command inside ${o.image}…`);
-    const res = await runInImage(o.docker ?? new Docker(), o.image!, m.migrateCommand!, env, o.log.info);
+    const res = o.inImage
+      ? await o.inImage(o.image!, m.migrateCommand!, env, o.log.info)
+      : await runInImage(o.docker ?? new Docker(), o.image!, m.migrateCommand!, env, o.log.info);
     exitCode = res.exitCode;
     r.commandTail = res.tail;
   } else {

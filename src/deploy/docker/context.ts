@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { parseStatusRanges, type StatusMatcher } from '../status';
+import { parseStatusRanges, type StatusMatcher } from '../../util/status-ranges';
 import { dockerFromHost, hostLabel, pingOrExplain } from './client';
 import { messageOf, statusOf } from './exec';
 import { acquireLock, lockName, type Release } from './lock';

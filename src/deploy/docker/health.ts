@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { StatusMatcher } from '../status';
+import type { StatusMatcher } from '../../util/status-ranges';
 import type { HealthReport } from './types';
 import { execIn, messageOf, sleep } from './exec';
 

@@ -1,11 +1,46 @@
+/**
+ * The deploy stage's side of the targets: turns the action's inputs into one target's own config.
+ * The targets in src/deploy/ know nothing of inputs; this is the only place that reads both.
+ */
+import os from 'node:os';
 import type { RunContext } from '../context';
 import type { Inputs } from '../inputs';
 import type { Log } from '../log';
-import { commandTarget } from './command-target';
-import { hostLabel } from './docker';
-import { dockerTarget } from './docker-target';
-import type { Version } from './release';
-import type { DeployTarget } from './target';
+import { commandTarget } from '../deploy/command-target';
+import { hostLabel } from '../deploy/docker';
+import { dockerTarget } from '../deploy/docker-target';
+import { kubernetesTarget } from '../deploy/kubernetes';
+import type { Version } from '../deploy/release';
+import type { DeployTarget } from '../deploy/target';
+
+export type KubernetesTarget = ReturnType<typeof kubernetesTarget>;
+
+/** deploy-to: kubernetes, from the inputs: one per run (the migration Job and the deploy share it). */
+export function createKubernetesTarget(
+  inputs: Inputs,
+  ctx: RunContext,
+  signal: AbortSignal,
+  log: Log,
+): KubernetesTarget {
+  const d = inputs.deploy;
+  return kubernetesTarget({
+    kubeconfig: d.kube.kubeconfig,
+    context: d.kube.context,
+    namespace: d.kube.namespace,
+    container: d.kube.container,
+    app: d.app ?? repositoryName(ctx),
+    environment: inputs.environment,
+    rolloutTimeoutMs: d.kube.rolloutTimeoutMs,
+    lockWaitMs: d.lockWaitMs,
+    // Unique per process: two runs of one workflow run (a re-run racing the original) differ too.
+    holder: `run ${ctx.runId ?? 'local'} attempt ${ctx.runAttempt} (${os.hostname()} pid ${process.pid})`,
+    runUrl: ctx.runUrl,
+    migrationJob: inputs.migrate.migrateInImage && !!inputs.migrate.migrateCommand,
+    dryRun: inputs.dryRun,
+    signal,
+    log: log.info,
+  });
+}
 
 /** The deploy target the inputs name, configured once for deploy, verify and rollback. */
 export function createTarget(
@@ -14,9 +49,11 @@ export function createTarget(
   history: { live?: Version; known: Version[] },
   signal: AbortSignal,
   log: Log,
+  kubernetes?: KubernetesTarget,
 ): DeployTarget {
   const d = inputs.deploy;
   const v = inputs.verify;
+  if (d.deployTo === 'kubernetes') return kubernetes ?? createKubernetesTarget(inputs, ctx, signal, log);
   if (d.deployTo === 'command') {
     return commandTarget({
       deployCommand: d.deployCommand!,

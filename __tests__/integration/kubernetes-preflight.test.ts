@@ -1,0 +1,253 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runAction, tempDir, uniqueRepo, visibleLog, type ActionRun } from '../helpers/action';
+import { expectCode, stage } from '../helpers/deploy-app';
+import {
+  ADMIN,
+  adminEnv,
+  applyDeployment,
+  createNamespace,
+  deleteNamespace,
+  DEPLOYER,
+  k8sWorkspace,
+  kubeInputs,
+  kubectl,
+  kubectlJson,
+  liveDeployment,
+  pushVersion,
+  requireCluster,
+  waitRollout,
+  type PushedVersion,
+} from '../helpers/k8s';
+
+let ns: string;
+const repo = uniqueRepo('k8s-pre');
+let v0: PushedVersion;
+let v1: PushedVersion;
+
+beforeAll(async () => {
+  requireCluster();
+  ns = createNamespace('sd-pre');
+  v0 = await pushVersion(repo, 'healthy');
+  v1 = await pushVersion(repo, 'healthy');
+  applyDeployment(ns, { name: 'web', image: v0.ref, replicas: 1 });
+  applyDeployment(ns, { name: 'two', image: v0.ref, replicas: 1, containers: ['a', 'b'] });
+  applyDeployment(ns, { name: 'held', image: v0.ref, replicas: 1, paused: true });
+  applyDeployment(ns, {
+    name: 'mig',
+    image: v0.ref,
+    replicas: 1,
+    env: { MIGRATE_GREETING: 'from-deployment' },
+  });
+  // 'two' never needs to run: its preflight refuses it. Its containers would share one PORT.
+  for (const d of ['web', 'mig']) waitRollout(ns, d);
+}, 240_000);
+
+afterAll(() => deleteNamespace(ns));
+
+const run = (app: string, extra: Record<string, string> = {}, env = adminEnv()): Promise<ActionRun> =>
+  runAction({
+    cwd: k8sWorkspace(),
+    sha: v1.sha,
+    env,
+    inputs: kubeInputs(ns, app, repo, extra),
+    timeoutMs: 120_000,
+  });
+
+/** The run failed with exactly one error line, no stack trace, and changed nothing. */
+function oneLine(r: ActionRun, app: string, before: string | undefined): string {
+  expectCode(r, 1);
+  const errors = visibleLog(r)
+    .split('\n')
+    .filter((l) => l.startsWith('::error::'));
+  expect(errors).toHaveLength(1);
+  expect(visibleLog(r)).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
+  if (before !== undefined) expect(liveDeployment(ns, app, app === 'two' ? 'a' : app).image).toBe(before);
+  return errors[0]!;
+}
+
+function kubeconfigWith(edit: (text: string) => string): string {
+  const file = path.join(tempDir('sd-kc-'), 'config');
+  fs.writeFileSync(file, edit(fs.readFileSync(ADMIN, 'utf8')));
+  return file;
+}
+
+test.each([
+  [
+    'a bad server',
+    'web',
+    {},
+    () => ({ KUBECONFIG: kubeconfigWith((t) => t.replace(/server: \S+/, 'server: https://127.0.0.1:1')) }),
+    /the Kubernetes API at https:\/\/127\.0\.0\.1:1 \(context safe-deploy-test\) did not answer.*ECONNREFUSED/,
+  ],
+  [
+    'a missing context',
+    'web',
+    { 'kube-context': 'staging' },
+    adminEnv,
+    /kube-context "staging" is not in the kubeconfig \(it has: safe-deploy-test\); set kube-context/,
+  ],
+  [
+    'a missing namespace',
+    'web',
+    { 'kube-namespace': 'no-such-ns' },
+    adminEnv,
+    /namespace no-such-ns does not exist in context safe-deploy-test: set kube-namespace/,
+  ],
+  [
+    'a missing Deployment',
+    'nothere',
+    {},
+    adminEnv,
+    /deployment\/nothere does not exist in namespace sd-pre-\w+ \(context safe-deploy-test\): create it first/,
+  ],
+  [
+    'an ambiguous container',
+    'two',
+    {},
+    adminEnv,
+    /deployment\/two in namespace sd-pre-\w+ has 2 containers \(a, b\) and none is named "two": set kube-container/,
+  ],
+  [
+    'a paused Deployment',
+    'held',
+    {},
+    adminEnv,
+    /deployment\/held in namespace sd-pre-\w+ \(context safe-deploy-test\) is paused.*kubectl rollout resume deployment\/held/,
+  ],
+])('%s: one clear line, nothing changed', async (_name, app, extra, env, message) => {
+  const before = app === 'nothere' ? undefined : liveDeployment(ns, app, app === 'two' ? 'a' : app).image;
+  const r = await run(app, extra, env());
+  expect(oneLine(r, app, before)).toMatch(message);
+});
+
+test('RBAC: a user who may not patch Deployments is refused before anything changes, naming the verb', async () => {
+  const role = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'deployer-partial', namespace: ns },
+    rules: [
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['list'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+    ],
+  };
+  const binding = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'deployer-partial', namespace: ns },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer-partial' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'deployer' }],
+  };
+  kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [role, binding] }));
+  const before = liveDeployment(ns, 'web').image;
+  const r = await run('web', {}, { KUBECONFIG: DEPLOYER });
+  expect(oneLine(r, 'web', before)).toMatch(
+    new RegExp(
+      `may not patch deployments\\.apps in namespace ${ns} \\(needed to set the image and undo\\).*verbs: \\["patch"\\]`,
+    ),
+  );
+  // With the verb granted, the same user deploys.
+  role.rules[0]!.verbs = ['get', 'patch'];
+  kubectl(['apply', '-f', '-'], JSON.stringify(role));
+  const ok = await run('web', {}, { KUBECONFIG: DEPLOYER });
+  expectCode(ok, 0);
+  expect(liveDeployment(ns, 'web').image).toBe(v1.ref);
+});
+
+function putLease(app: string, holder: string, renewedSecondsAgo: number, durationSeconds: number): string {
+  const name = `safe-deploy-${app}-production`;
+  const t = new Date(Date.now() - renewedSecondsAgo * 1000).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  kubectl(
+    ['apply', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name, namespace: ns },
+      spec: { holderIdentity: holder, leaseDurationSeconds: durationSeconds, renewTime: t, acquireTime: t },
+    }),
+  );
+  return name;
+}
+
+test('a held lease makes the run wait; when its holder lets go, the run proceeds', async () => {
+  const name = putLease('web', 'run 77 attempt 1 (other-runner)', 0, 120);
+  const release = setTimeout(() => kubectl(['delete', 'lease', name, '-n', ns]), 4000);
+  const started = Date.now();
+  const r = await run('web', { 'deploy-lock-wait': '60s' });
+  clearTimeout(release);
+  expectCode(r, 0);
+  expect(Date.now() - started).toBeGreaterThan(4000);
+  expect(r.stdout).toContain(
+    `Waiting for the deploy lock: lease ${name} is held by run 77 attempt 1 (other-runner)`,
+  );
+  // Released at the end.
+  expect(() => kubectl(['get', 'lease', name, '-n', ns])).toThrow(/NotFound/);
+});
+
+test('a held lease past deploy-lock-wait: the run fails naming the holder and the kubectl that frees it', async () => {
+  const name = putLease('web', 'run 78 attempt 1 (other-runner)', 0, 120);
+  try {
+    const before = liveDeployment(ns, 'web').image;
+    const r = await run('web', { 'deploy-lock-wait': '2s' });
+    expect(oneLine(r, 'web', before)).toMatch(
+      `still held by run 78 attempt 1 (other-runner) after deploy-lock-wait (2s); if that run is gone, delete it with \`kubectl delete lease ${name} -n ${ns}\``,
+    );
+  } finally {
+    kubectl(['delete', 'lease', name, '-n', ns]);
+  }
+});
+
+test('an expired lease (a killed runner) is taken over at once', async () => {
+  const name = putLease('web', 'run 79 attempt 1 (dead-runner)', 120, 30);
+  const r = await run('web', { 'deploy-lock-wait': '5s' }, adminEnv());
+  expectCode(r, 0);
+  expect(r.stdout).toMatch(`Took over the deploy lock ${name} from run 79 attempt 1 (dead-runner)`);
+});
+
+test('a failing migration Job blocks the rollout: its logs (env from the Deployment) in the summary, Job removed', async () => {
+  const before = liveDeployment(ns, 'mig').image;
+  const r = await run('mig', {
+    'migrate-command':
+      'echo "migrating with greeting $MIGRATE_GREETING"; echo "relation users already exists" >&2; exit 4',
+    'migrate-in-image': 'true',
+  });
+  expectCode(r, 1);
+  expect(stage(r, 'migrate')?.detail).toBe('migrate-command exited with code 4; deploy blocked');
+  expect(stage(r, 'deploy')?.status).toBe('skipped');
+  expect(r.summary).toContain('migrating with greeting from-deployment');
+  expect(liveDeployment(ns, 'mig').image).toBe(before);
+  const jobs = kubectlJson<{ items: { metadata: { name: string; deletionTimestamp?: string } }[] }>([
+    'get',
+    'jobs',
+    '-n',
+    ns,
+  ]);
+  expect(jobs.items.filter((j) => !j.metadata.deletionTimestamp)).toEqual([]);
+});
+
+test('a passing migration Job runs from the new image, then the rollout goes ahead', async () => {
+  const r = await run('mig', {
+    'migrate-command': 'echo "migrated $MIGRATE_GREETING"',
+    'migrate-in-image': 'true',
+  });
+  expectCode(r, 0);
+  expect(stage(r, 'migrate')?.detail).toBe('migrate-command succeeded (inside the new image)');
+  expect(r.stdout).toContain('migrated from-deployment');
+  expect(liveDeployment(ns, 'mig').image).toBe(v1.ref);
+});
+
+test('an image the registry does not have: ImagePullBackOff in the summary, and the rollout is undone', async () => {
+  const before = liveDeployment(ns, 'web').image;
+  const missing = 'f'.repeat(40);
+  const r = await runAction({
+    cwd: k8sWorkspace(),
+    env: adminEnv(),
+    inputs: kubeInputs(ns, 'web', repo, { 'rollback-to': missing, 'rollout-timeout': '10s' }),
+    timeoutMs: 120_000,
+  });
+  expectCode(r, 1);
+  expect(r.summary).toMatch(/`(ImagePullBackOff|ErrImagePull)`/);
+  expect(r.outputs['auto-rolled-back']).toBe('true');
+  expect(liveDeployment(ns, 'web').image).toBe(before);
+});

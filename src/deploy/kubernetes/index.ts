@@ -1,0 +1,7 @@
+/**
+ * The Kubernetes target. Only types and the factory are exported; @kubernetes/client-node itself
+ * is imported dynamically on the first call, so runs that deploy elsewhere never load it.
+ */
+export { kubernetesTarget } from './target';
+export type { KubeRollout, KubernetesTargetConfig } from './types';
+export type { PodProblem } from './pods';

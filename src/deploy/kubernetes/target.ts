@@ -1,0 +1,578 @@
+/**
+ * `deploy-to: kubernetes`: sets the Deployment's container image by digest, waits for the rollout
+ * as `kubectl rollout status` does, and undoes it as `kubectl rollout undo` does when it fails.
+ * Every request body comes from the pure modules beside this one; this file only sends them.
+ */
+import crypto from 'node:crypto';
+import type { V1Deployment, V1Lease, V1ReplicaSet } from '@kubernetes/client-node';
+import type { Version } from '../release';
+import type { DeployTarget, TargetOutcome } from '../target';
+import { accessChecks, deniedLine } from './access';
+import { ANNOTATIONS, POD_TEMPLATE_HASH, REVISION } from './annotations';
+import { connect, isConflict, isNotFound, KubeError, preloadClient, type Kube } from './client';
+import { pickContainer } from './containers';
+import { liveOf, revisionFor, revisionsOf, versionsOf, type Revision } from './history';
+import { pinnedImage } from './image';
+import { jobState, migrationJob, migrationJobName } from './job';
+import { leaseDecision, leaseName, leaseSpec, RENEW_EVERY_MS } from './lease';
+import { failedMarkPatch, imagePatch, undoPatch } from './patch';
+import { dryRunPlan } from './plan';
+import { podProblems, describeProblems } from './pods';
+import { progressLine, rolloutDecision, type RolloutState } from './rollout';
+import type { KubeRollout, KubernetesTargetConfig } from './types';
+
+interface Session {
+  kube: Kube;
+  container: string;
+}
+
+interface Snapshot {
+  deployment: V1Deployment;
+  revisions: Revision[];
+  sets: V1ReplicaSet[];
+  current: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
+  /** migrate-in-image: runs migrate-command as a Job from `image`. */
+  runMigration(
+    image: string,
+    sha: string,
+    command: string,
+    onLine: (l: string) => void,
+  ): Promise<{ exitCode: number; tail: string[] }>;
+} {
+  /**
+   * How long to wait before reading again: often at first (most rollouts of a ReplicaSet that
+   * scales back up finish within a second or two, and a rollback should not wait on our clock),
+   * then every half second.
+   */
+  const pollAfter = (elapsedMs: number): number => c.pollMs ?? (elapsedMs < 5000 ? 100 : 500);
+  let where = `deployment/${c.app}`;
+  let session: Promise<Session> | undefined;
+  preloadClient();
+
+  /** Connect and check everything a run needs before anything changes; once per run. */
+  const open = (): Promise<Session> => (session ??= preflight());
+
+  async function preflight(): Promise<Session> {
+    const kube = await connect({ kubeconfig: c.kubeconfig, context: c.context, namespace: c.namespace });
+    const ns = kube.namespace;
+    where = `deployment/${c.app} in namespace ${ns} (context ${kube.context})`;
+    const checks = accessChecks({ migrationJob: c.migrationJob, dryRun: c.dryRun });
+    // Read alongside the reviews (one round trip less); a denial is reported first, as the cause.
+    const reading = readDeployment(kube);
+    reading.catch(() => undefined);
+    const answers = await Promise.all(
+      checks.map((chk) =>
+        kube.call(`check whether the credentials may ${chk.verb} ${chk.resource} in namespace ${ns}`, () =>
+          kube.authz.createSelfSubjectAccessReview({
+            body: {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SelfSubjectAccessReview',
+              spec: {
+                resourceAttributes: {
+                  namespace: ns,
+                  verb: chk.verb,
+                  group: chk.group,
+                  resource: chk.resource,
+                },
+              },
+            },
+          }),
+        ),
+      ),
+    );
+    const denied = checks.find((_, i) => !answers[i]?.status?.allowed);
+    if (denied) throw new KubeError(deniedLine(denied, ns, kube.user));
+    const d = await reading;
+    if (d.spec?.paused)
+      throw new KubeError(
+        `${where} is paused: its rollouts never progress and no deadline fires; resume it with \`kubectl rollout resume deployment/${c.app} -n ${ns}\`, then re-run`,
+      );
+    return { kube, container: pickContainer(d, c.app, c.container) };
+  }
+
+  async function readDeployment(kube: Kube): Promise<V1Deployment> {
+    const ns = kube.namespace;
+    try {
+      return await kube.call(`get deployment/${c.app} in namespace ${ns}`, () =>
+        kube.apps.readNamespacedDeployment({ name: c.app, namespace: ns }),
+      );
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      const nsMissing = await kube.core.readNamespace({ name: ns }).then(
+        () => false,
+        (e: { code?: number }) => e.code === 404,
+      );
+      if (nsMissing)
+        throw new KubeError(
+          `namespace ${ns} does not exist in context ${kube.context}: set kube-namespace to the Deployment's namespace`,
+        );
+      throw new KubeError(
+        `deployment/${c.app} does not exist in namespace ${ns} (context ${kube.context}): create it first (safe-deploy sets the image of an existing Deployment), or set app to its name`,
+      );
+    }
+  }
+
+  async function snapshot(s: Session): Promise<Snapshot> {
+    const { kube } = s;
+    const deployment = await readDeployment(kube);
+    const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    const list = await kube.call(`list replicasets in namespace ${kube.namespace}`, () =>
+      kube.apps.listNamespacedReplicaSet({ namespace: kube.namespace, labelSelector: selector || undefined }),
+    );
+    return {
+      deployment,
+      sets: list.items,
+      revisions: revisionsOf(deployment, list.items, s.container),
+      current: Number(deployment.metadata?.annotations?.[REVISION] ?? 0),
+    };
+  }
+
+  // --- the lock -------------------------------------------------------------------------------
+  async function withLease<T>(s: Session, fn: () => Promise<T>): Promise<T> {
+    const { kube } = s;
+    const ns = kube.namespace;
+    const name = leaseName(c.app, c.environment);
+    const leases = kube.coordination;
+    const read = (): Promise<V1Lease | undefined> =>
+      kube
+        .call(`get lease ${name}`, () => leases.readNamespacedLease({ name, namespace: ns }))
+        .catch((err: unknown) => {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        });
+    const write = async (
+      lease: V1Lease | undefined,
+    ): Promise<'ok' | 'lost' | { wait: string; ms: number }> => {
+      const d = leaseDecision(lease, c.holder, Date.now());
+      if (d.action === 'wait') return { wait: d.holder, ms: d.expiresInMs };
+      const spec = toMicro(kube, leaseSpec(lease, c.holder, new Date(), d));
+      try {
+        if (d.action === 'create')
+          await kube.call(`create lease ${name}`, () =>
+            leases.createNamespacedLease({
+              namespace: ns,
+              body: { metadata: { name, namespace: ns }, spec },
+            }),
+          );
+        else
+          await kube.call(`update lease ${name}`, () =>
+            leases.replaceNamespacedLease({ name, namespace: ns, body: { metadata: lease!.metadata, spec } }),
+          );
+      } catch (err) {
+        if (isConflict(err)) return 'lost'; // someone wrote it between our read and write: read again
+        throw err;
+      }
+      if (d.action === 'take')
+        c.log(
+          `Took over the deploy lock ${name} from ${d.from || 'nobody'} (not renewed for ${Math.round(d.expiredForMs / 1000)}s past its duration).`,
+        );
+      return 'ok';
+    };
+    const deadline = Date.now() + c.lockWaitMs;
+    let said = '';
+    for (;;) {
+      const r = await write(await read());
+      if (r === 'ok') break;
+      if (r === 'lost') continue;
+      if (Date.now() >= deadline)
+        throw new KubeError(
+          `the deploy lock (lease ${name} in namespace ${ns}) is still held by ${r.wait} after deploy-lock-wait (${Math.round(c.lockWaitMs / 1000)}s); if that run is gone, delete it with \`kubectl delete lease ${name} -n ${ns}\``,
+        );
+      if (said !== r.wait) {
+        c.log(
+          `Waiting for the deploy lock: lease ${name} is held by ${r.wait} (expires in ${Math.ceil(r.ms / 1000)}s unless renewed).`,
+        );
+        said = r.wait;
+      }
+      await sleep(Math.min(1000, Math.max(100, r.ms)));
+    }
+    const renew = setInterval(() => {
+      void read()
+        .then((l) => (l ? write(l) : 'lost'))
+        .then((r) => {
+          if (r !== 'ok')
+            c.log(`Warning: could not renew the deploy lock ${name}; another run may take it over.`);
+        })
+        .catch((err: Error) => c.log(`Warning: renewing the deploy lock failed: ${err.message}`));
+    }, RENEW_EVERY_MS);
+    try {
+      return await fn();
+    } finally {
+      clearInterval(renew);
+      const l = await read().catch(() => undefined);
+      if (l?.spec?.holderIdentity === c.holder)
+        await leases
+          .deleteNamespacedLease({
+            name,
+            namespace: ns,
+            body: { preconditions: { resourceVersion: l.metadata?.resourceVersion } },
+          })
+          .catch(() => undefined);
+    }
+  }
+
+  // --- rollout --------------------------------------------------------------------------------
+  async function waitRollout(
+    s: Session,
+    generation: number,
+    signal?: AbortSignal,
+  ): Promise<RolloutState & { ms: number }> {
+    const started = Date.now();
+    let last = '';
+    for (;;) {
+      const d = await readDeployment(s.kube);
+      const st = rolloutDecision(d, {
+        generation,
+        startedAt: started,
+        now: Date.now(),
+        timeoutMs: c.rolloutTimeoutMs,
+      });
+      const line = st.state === 'waiting' ? `${progressLine(st.progress)} (${st.message})` : '';
+      if (line && line !== last) c.log(`Rollout: ${line}`);
+      last = line || last;
+      if (st.state !== 'waiting') return { ...st, ms: Date.now() - started };
+      if (signal?.aborted)
+        return {
+          state: 'failed',
+          reason: 'timeout',
+          message: 'the run was cancelled during the rollout',
+          progress: st.progress,
+          ms: Date.now() - started,
+        };
+      await sleep(pollAfter(Date.now() - started));
+    }
+  }
+
+  async function problemsOf(s: Session): Promise<KubeRollout['problems']> {
+    try {
+      const snap = await snapshot(s);
+      const rs = snap.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === snap.current);
+      const hash = rs?.metadata?.labels?.[POD_TEMPLATE_HASH];
+      const ns = s.kube.namespace;
+      const pods = await s.kube.core.listNamespacedPod({
+        namespace: ns,
+        labelSelector: hash ? `${POD_TEMPLATE_HASH}=${hash}` : undefined,
+      });
+      const events = await s.kube.core.listNamespacedEvent({ namespace: ns }).catch(() => ({ items: [] }));
+      return podProblems(pods.items, events.items);
+    } catch (err) {
+      c.log(`Could not read the new pods' state: ${(err as Error).message}`);
+      return [];
+    }
+  }
+
+  function report(s: Session, how: KubeRollout['how'], before: Snapshot): KubeRollout {
+    return {
+      context: s.kube.context,
+      namespace: s.kube.namespace,
+      deployment: c.app,
+      container: s.container,
+      revisionBefore: before.current || undefined,
+      how,
+      problems: [],
+    };
+  }
+
+  /** Sends one change (image patch or undo), waits, and on failure undoes to `fallback`. */
+  async function roll(
+    s: Session,
+    before: Snapshot,
+    change: { how: 'patch'; v: Version } | { how: 'undo'; to: Revision; v: Version },
+    fallback: Revision | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<TargetOutcome> {
+    const { kube } = s;
+    const ns = kube.namespace;
+    const rep = report(s, change.how, before);
+    const previous = liveOf(before.deployment, s.container).version;
+    const v = change.v;
+    const sent = await send(s, before, change, false);
+    rep.image = sent.spec?.template?.spec?.containers.find((x) => x.name === s.container)?.image;
+    const st = await waitRollout(s, sent.metadata?.generation ?? 0, signal);
+    rep.progress = st.progress;
+    const after = await snapshot(s);
+    rep.revisionAfter = after.current || undefined;
+    const current: Version = { ...v, image: liveOf(after.deployment, s.container).image || v.image };
+    if (st.state === 'done') {
+      rep.timeToAvailableMs = st.ms;
+      const served = after.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === after.current);
+      if (served?.metadata?.annotations?.[ANNOTATIONS.rolloutFailed] !== undefined)
+        await markReplicaSet(s, served.metadata.name ?? '', null);
+      c.log(
+        `Rollout done: ${progressLine(st.progress)} in ${(st.ms / 1000).toFixed(1)}s (revision ${rep.revisionAfter}).`,
+      );
+      return {
+        ok: true,
+        detail: `${change.how === 'undo' ? `undid ${where} to revision ${change.to.revision}` : `rolled out ${where}`}: ${v.sha.slice(0, 7)} available (${progressLine(st.progress)})`,
+        previous,
+        current,
+        kubernetes: rep,
+      };
+    }
+    rep.failure = st.message;
+    rep.problems = await problemsOf(s);
+    const why = [st.message, describeProblems(rep.problems)].filter(Boolean).join('; ');
+    c.log(`Rollout failed: ${why}`);
+    for (const p of rep.problems)
+      c.log(
+        `  ${p.pod}: ${p.reason}: ${p.detail}${p.events.length ? ` (last event: ${p.events.at(-1)})` : ''}`,
+      );
+    if (st.state === 'failed' && st.reason === 'changed')
+      return {
+        ok: false,
+        detail: `rollout of ${v.sha.slice(0, 7)} failed: ${why}`,
+        previous,
+        current: undefined,
+        kubernetes: rep,
+      };
+    if (!fallback) {
+      return {
+        ok: false,
+        detail: `rollout of ${v.sha.slice(0, 7)} failed: ${why}; there is no earlier revision to undo to`,
+        cancelled: signal?.aborted,
+        previous,
+        kubernetes: rep,
+      };
+    }
+    c.log(
+      `Undoing ${where} to revision ${fallback.revision}${fallback.sha ? ` (${fallback.sha.slice(0, 7)})` : ''}…`,
+    );
+    const undoFrom = await snapshot(s);
+    const rs = undoFrom.sets.find((x) => x.metadata?.name === fallback.replicaSet);
+    let undoDetail: string;
+    let undoOk = false;
+    if (!rs) undoDetail = `ReplicaSet ${fallback.replicaSet} is gone`;
+    else {
+      const patched = await kube.call(`undo deployment/${c.app} in namespace ${ns}`, () =>
+        kube.apps.patchNamespacedDeployment(
+          {
+            name: c.app,
+            namespace: ns,
+            body: undoPatch(undoFrom.deployment, rs),
+            fieldManager: 'safe-deploy',
+          },
+          kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.JsonPatch),
+        ),
+      );
+      const back = await waitRollout(s, patched.metadata?.generation ?? 0);
+      undoOk = back.state === 'done';
+      undoDetail = undoOk
+        ? `revision ${fallback.revision} available again (${progressLine(back.progress)})`
+        : back.message;
+    }
+    rep.undo = { toRevision: fallback.revision, ok: undoOk, detail: undoDetail };
+    const failedSet = after.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === after.current);
+    if (undoOk && failedSet?.metadata?.name) await markReplicaSet(s, failedSet.metadata.name, st.message);
+    const restored: Version | undefined = fallback.sha
+      ? { sha: fallback.sha, image: fallback.image, runUrl: fallback.runUrl, deployedAt: fallback.deployedAt }
+      : previous;
+    return {
+      ok: false,
+      cancelled: signal?.aborted,
+      autoRolledBack: undoOk,
+      detail: `rollout of ${v.sha.slice(0, 7)} failed: ${why}; ${undoOk ? `rolled back automatically to revision ${fallback.revision}` : `automatic undo FAILED: ${undoDetail}`}`,
+      previous,
+      current: undoOk ? restored : undefined,
+      kubernetes: rep,
+    };
+  }
+
+  /** Best effort: without the right to patch ReplicaSets, history just keeps the failed commit. */
+  async function markReplicaSet(s: Session, name: string, why: string | null): Promise<void> {
+    const { kube } = s;
+    await kube.apps
+      .patchNamespacedReplicaSet(
+        { name, namespace: kube.namespace, body: failedMarkPatch(why), fieldManager: 'safe-deploy' },
+        kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.MergePatch),
+      )
+      .catch((err: Error) => c.log(`Could not mark ReplicaSet ${name} (${err.message.split('\n')[0]}).`));
+  }
+
+  async function send(
+    s: Session,
+    before: Snapshot,
+    change: { how: 'patch'; v: Version } | { how: 'undo'; to: Revision; v: Version },
+    dryRun: boolean,
+  ): Promise<V1Deployment> {
+    const { kube } = s;
+    const ns = kube.namespace;
+    if (change.how === 'undo') {
+      const rs = before.sets.find((x) => x.metadata?.name === change.to.replicaSet)!;
+      return kube.call(`undo deployment/${c.app} in namespace ${ns}`, () =>
+        kube.apps.patchNamespacedDeployment(
+          {
+            name: c.app,
+            namespace: ns,
+            body: undoPatch(before.deployment, rs),
+            fieldManager: 'safe-deploy',
+            dryRun: dryRun ? 'All' : undefined,
+          },
+          kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.JsonPatch),
+        ),
+      );
+    }
+    const v = change.v;
+    const body = imagePatch(s.container, {
+      sha: v.sha,
+      image: pinnedImage(v.image),
+      runUrl: c.runUrl,
+      deployedAt: new Date().toISOString(),
+      cause: `safe-deploy: ${v.sha.slice(0, 7)}${c.runUrl ? ` (${c.runUrl})` : ''}`,
+    });
+    return kube.call(`patch deployment/${c.app} in namespace ${ns}`, () =>
+      kube.apps.patchNamespacedDeployment(
+        { name: c.app, namespace: ns, body, fieldManager: 'safe-deploy', dryRun: dryRun ? 'All' : undefined },
+        kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.StrategicMergePatch),
+      ),
+    );
+  }
+
+  /**
+   * Which change puts `v` live: an undo to the newest other revision that carries its commit
+   * (its ReplicaSet scales back up, nothing is pulled), else the image patch.
+   */
+  function changeFor(
+    snap: Snapshot,
+    v: Version,
+  ): { how: 'patch'; v: Version } | { how: 'undo'; to: Revision; v: Version } {
+    const rev = revisionFor(
+      snap.revisions.filter((r) => r.revision !== snap.current),
+      v.sha,
+    );
+    return rev && snap.sets.some((x) => x.metadata?.name === rev.replicaSet)
+      ? { how: 'undo', to: rev, v: { ...v, image: rev.image } }
+      : { how: 'patch', v };
+  }
+
+  const put = async (v: Version, signal: AbortSignal | undefined): Promise<TargetOutcome> => {
+    const s = await open();
+    return withLease(s, async () => {
+      const snap = await snapshot(s);
+      const fallback = snap.revisions.find((r) => r.revision === snap.current);
+      return roll(s, snap, changeFor(snap, v), fallback, signal);
+    });
+  };
+
+  return {
+    kind: 'kubernetes',
+    get where() {
+      return where;
+    },
+    preflight: async () => {
+      await open();
+    },
+    state: async () => {
+      const s = await open();
+      const snap = await snapshot(s);
+      const live = liveOf(snap.deployment, s.container);
+      if (live.foreign && live.image)
+        c.log(`Live in ${where}: ${live.image} (not deployed by safe-deploy: no commit recorded).`);
+      return { live: live.version, retained: versionsOf(snap.revisions) };
+    },
+    deploy: (v) => put(v, c.signal),
+    // Not cancellable: a half-done rollback is worse than a finished one.
+    restore: (v) => put(v, undefined),
+    plan: async (v) => {
+      const s = await open();
+      const snap = await snapshot(s);
+      const change = changeFor(snap, v);
+      const check = await send(s, snap, change, true).then(
+        () => 'accepted by the API server (dryRun=All): nothing was changed',
+        (err: Error) => `REFUSED: ${err.message}`,
+      );
+      return dryRunPlan({
+        deployment: snap.deployment,
+        container: s.container,
+        newImage: pinnedImage(change.v.image),
+        restoreTo: change.how === 'undo' ? change.to : undefined,
+        serverCheck: check,
+        timeoutMs: c.rolloutTimeoutMs,
+      });
+    },
+    runMigration: async (image, sha, command, onLine) => {
+      const s = await open();
+      const { kube } = s;
+      const ns = kube.namespace;
+      const d = await readDeployment(kube);
+      const suffix = crypto.randomBytes(3).toString('hex');
+      const body = migrationJob(d, {
+        app: c.app,
+        sha,
+        image: pinnedImage(image),
+        command,
+        container: s.container,
+        suffix,
+        deadlineSeconds: Math.ceil(c.rolloutTimeoutMs / 1000),
+      });
+      const name = migrationJobName(c.app, sha, suffix);
+      onLine(`Running migrate-command as Job ${name} in namespace ${ns}…`);
+      await kube.call(`create job ${name} in namespace ${ns}`, () =>
+        kube.batch.createNamespacedJob({ namespace: ns, body }),
+      );
+      try {
+        let state = jobState(body);
+        const started = Date.now();
+        while (state.state === 'running') {
+          await sleep(pollAfter(Date.now() - started));
+          state = jobState(
+            await kube.call(`get job ${name}`, () => kube.batch.readNamespacedJob({ name, namespace: ns })),
+          );
+          if (Date.now() - started > c.rolloutTimeoutMs) {
+            state = {
+              state: 'failed',
+              reason: `did not finish within rollout-timeout (${Math.round(c.rolloutTimeoutMs / 1000)}s)`,
+            };
+          }
+        }
+        const { tail, exitCode } = await jobLogs(kube, name);
+        for (const l of tail) onLine(l);
+        if (state.state === 'failed') onLine(`Job ${name} failed: ${state.reason}`);
+        return { exitCode: state.state === 'succeeded' ? 0 : exitCode || 1, tail };
+      } finally {
+        await kube.batch
+          .deleteNamespacedJob({ name, namespace: ns, propagationPolicy: 'Background' })
+          .catch(() => onLine(`Could not delete Job ${name}; the cluster removes it after its TTL.`));
+      }
+    },
+  };
+}
+
+async function jobLogs(kube: Kube, job: string): Promise<{ tail: string[]; exitCode: number }> {
+  try {
+    const pods = await kube.core.listNamespacedPod({
+      namespace: kube.namespace,
+      labelSelector: `job-name=${job}`,
+    });
+    const pod = pods.items[0];
+    if (!pod?.metadata?.name) return { tail: [], exitCode: 0 };
+    const exitCode = pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode ?? 0;
+    const text = await kube.core.readNamespacedPodLog({
+      name: pod.metadata.name,
+      namespace: kube.namespace,
+      tailLines: 50,
+    });
+    return {
+      tail: String(text)
+        .split('\n')
+        .filter((l, i, a) => l !== '' || i < a.length - 1)
+        .slice(-50),
+      exitCode,
+    };
+  } catch {
+    return { tail: ["(the Job's logs could not be read)"], exitCode: 0 };
+  }
+}
+
+/** Lease times are MicroTime: the client serializes them only from its own Date subclass. */
+function toMicro(kube: Kube, spec: NonNullable<V1Lease['spec']>): NonNullable<V1Lease['spec']> {
+  const m = (d: Date | undefined): Date | undefined =>
+    d ? new kube.k8s.V1MicroTime(d.getTime()) : undefined;
+  return { ...spec, acquireTime: m(spec.acquireTime), renewTime: m(spec.renewTime) };
+}

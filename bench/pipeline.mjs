@@ -40,7 +40,7 @@ import {
   runAction,
   siteFile,
 } from './lib/action.mjs';
-import { DEBIAN_DOCKER, docker, freePort, median, pollUntil, renderSite, secs } from './lib/by-hand.mjs';
+import { DEBIAN_DOCKER, docker, median, pollUntil, secs, swapByHand } from './lib/by-hand.mjs';
 import { DEFAULT_LATENCY_MS, startFakeGitHub } from './lib/fake-github.mjs';
 
 const APP = 'bench-pl';
@@ -144,7 +144,6 @@ const handContainers = new Set();
 async function byHand(n) {
   const v = commit(hand.workspace, 'hand', n);
   const tag = `${HAND_IMAGE}:${v.sha}`;
-  const port = await freePort();
   const name = `${HAND_APP}-${v.sha.slice(0, 12)}`;
   const t = {};
   const t0 = Date.now();
@@ -157,33 +156,21 @@ async function byHand(n) {
   await docker(['push', '-q', tag], { bin: DEBIAN_DOCKER });
   t.pushed = Date.now() - t0;
   handContainers.add(name);
-  await docker([
-    'run',
-    '-d',
-    '--name',
+  const swapAt = Date.now() - t0;
+  const swap = await swapByHand({
+    proxy: PROXY,
+    reload: CADDY_RELOAD,
+    site: HAND_SITE,
+    publicPort: HAND_PORT,
     name,
-    '--label',
-    `${HAND_LABEL}=${HAND_APP}`,
-    '--network',
-    'host',
-    '-e',
-    `PORT=${port}`,
-    tag,
-  ]);
-  await pollUntil(port, '/health', (r) => r.status === 200, 30_000);
-  t.healthy = Date.now() - t0;
-  await docker(['exec', '-i', PROXY, 'sh', '-c', `cat > ${HAND_SITE}`], {
-    input: renderSite({
-      publicPort: HAND_PORT,
-      upstream: `127.0.0.1:${port}`,
-      sha: v.sha,
-      imageRef: tag,
-      container: name,
-    }),
+    label: `${HAND_LABEL}=${HAND_APP}`,
+    image: tag,
+    sha: v.sha,
+    page: v.page,
   });
-  await docker(['exec', PROXY, ...CADDY_RELOAD]);
-  t.reloaded = Date.now() - t0;
-  t.answered = (await pollUntil(HAND_PORT, '/', (r) => r.status === 200 && r.body === v.page, 30_000)) - t0;
+  t.healthy = swapAt + swap.healthy;
+  t.reloaded = swapAt + swap.reloaded;
+  t.answered = swapAt + swap.answered;
   if (handLive) {
     await docker(['stop', handLive.name]);
     await docker(['rm', handLive.name]);

@@ -39,7 +39,7 @@ import {
   runAction as runBundledAction,
   siteFile,
 } from './lib/action.mjs';
-import { docker, freePort, get, median, pollUntil, POLL_MS, renderSite, secs } from './lib/by-hand.mjs';
+import { docker, get, median, pollUntil, POLL_MS, secs, swapByHand } from './lib/by-hand.mjs';
 import { DEFAULT_LATENCY_MS, startFakeGitHub } from './lib/fake-github.mjs';
 
 const APP = 'bench-rb';
@@ -184,42 +184,20 @@ const stageLine = (stages) =>
 // --- the floor: the same steps by hand ----------------------------------------------------------
 const handContainers = new Set();
 async function byHand(to, live) {
-  const port = await freePort();
   const name = `bench-rb-by-hand-${to.name}-${crypto.randomBytes(3).toString('hex')}`;
   const before = await docker(['exec', PROXY, 'cat', SITE]);
-  const t = {};
-  const t0 = Date.now();
   handContainers.add(name);
-  await docker([
-    'run',
-    '-d',
-    '--name',
+  const t = await swapByHand({
+    proxy: PROXY,
+    reload: RELOAD,
+    site: SITE,
+    publicPort: PUBLIC_PORT,
     name,
-    '--label',
-    `${HAND_LABEL}=${APP}`,
-    '--network',
-    'host',
-    '-e',
-    `PORT=${port}`,
-    to.imageRef,
-  ]);
-  t.run = Date.now() - t0;
-  await pollUntil(port, '/health', (r) => r.status === 200, 15_000);
-  t.healthy = Date.now() - t0;
-  await docker(['exec', '-i', PROXY, 'sh', '-c', `cat > ${SITE}`], {
-    input: renderSite({
-      publicPort: PUBLIC_PORT,
-      upstream: `127.0.0.1:${port}`,
-      sha: to.sha,
-      imageRef: to.imageRef,
-      container: name,
-    }),
+    label: `${HAND_LABEL}=${APP}`,
+    image: to.imageRef,
+    sha: to.sha,
+    page: to.page,
   });
-  t.written = Date.now() - t0;
-  await docker(['exec', PROXY, ...RELOAD]);
-  t.reloaded = Date.now() - t0;
-  const answered = await pollUntil(PUBLIC_PORT, '/', (r) => r.status === 200 && r.body === to.page, 15_000);
-  t.answered = answered - t0;
 
   // Put the action's state back: its site file, the live version answering, no hand-made container.
   await docker(['exec', '-i', PROXY, 'sh', '-c', `cat > ${SITE}`], { input: `${before}\n` });

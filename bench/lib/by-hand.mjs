@@ -119,3 +119,39 @@ export const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 export const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * The swap as a person does it with the docker CLI: `docker run -d` the image on a free port
+ * (host network, PORT set), poll its /health until 200, write the proxy's site file, `caddy
+ * reload`, poll the public port until `page` answers. Resolves with each step's end in ms since
+ * the start: { run, healthy, written, reloaded, answered }. The container is labelled `label`.
+ */
+export async function swapByHand({ proxy, reload, site, publicPort, name, label, image, sha, page }) {
+  const port = await freePort();
+  const t = {};
+  const t0 = Date.now();
+  await docker([
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--label',
+    label,
+    '--network',
+    'host',
+    '-e',
+    `PORT=${port}`,
+    image,
+  ]);
+  t.run = Date.now() - t0;
+  await pollUntil(port, '/health', (r) => r.status === 200, 30_000);
+  t.healthy = Date.now() - t0;
+  await docker(['exec', '-i', proxy, 'sh', '-c', `cat > ${site}`], {
+    input: renderSite({ publicPort, upstream: `127.0.0.1:${port}`, sha, imageRef: image, container: name }),
+  });
+  t.written = Date.now() - t0;
+  await docker(['exec', proxy, ...reload]);
+  t.reloaded = Date.now() - t0;
+  t.answered = (await pollUntil(publicPort, '/', (r) => r.status === 200 && r.body === page, 30_000)) - t0;
+  return t;
+}

@@ -232,8 +232,16 @@ function startDockerTrace(engine = '/var/run/docker.sock') {
         current = { at: Date.now(), method: m[1], url: url.slice(0, 140) };
         calls.push(current);
       }
-      const cmd = /"Cmd":\[(.*?)\]/.exec(text)?.[1];
-      if (cmd) pendingCmd = JSON.parse(`[${cmd}]`).join(' ').slice(0, 60);
+      // The exec-create body is JSON; a command with `]` inside a string (an awk program) defeats a
+      // regex, so the body is parsed, and a body split across chunks is named by its first words.
+      const body = text.slice(text.indexOf('\r\n\r\n') + 4);
+      if (/"Cmd":/.test(body)) {
+        try {
+          pendingCmd = JSON.parse(body).Cmd.join(' ').slice(0, 60);
+        } catch {
+          pendingCmd = /"Cmd":\[([^\]]{0,60})/.exec(body)?.[1] ?? 'exec';
+        }
+      }
       upstream.write(d);
     });
     upstream.on('data', (d) => {

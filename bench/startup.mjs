@@ -4,7 +4,7 @@
 // `node -e 0` (the floor: starting Node itself), alternating in one run so both see the same load.
 // Prints medians and the ratio; the goal is <= 2x bare node.
 //
-// --trace: one more traced run of each, through a preload (bench/lib/load-trace.cjs) that notes
+// --trace: one more traced run of each, through a preload (__tests__/helpers/load-trace.cjs) that notes
 // when Node handed over, how long each file of dist/ took to load (index.js and every chunk
 // loaded with import()), and when the process exited: where the time goes.
 //
@@ -33,7 +33,7 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../dist/index.js');
-const preload = path.join(here, 'lib/load-trace.cjs');
+const preload = path.resolve(here, '../__tests__/helpers/load-trace.cjs');
 if (!fs.existsSync(dist)) {
   console.error(`${dist} is missing: npm run -s build`);
   process.exit(1);

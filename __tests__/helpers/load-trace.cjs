@@ -1,4 +1,4 @@
-// Preloaded with `node --require` by bench/startup.mjs --trace: notes when Node handed over to
+// Preloaded with `node --require` (bench/startup.mjs --trace, __tests__/integration/bundle.test.ts): notes when Node handed over to
 // JavaScript, how long each file under dist/ took to compile and run its top level (index.js, then
 // each chunk an import() loads: nested loads count inside their parent), and when the process
 // exited. Writes { ready, files: [{ file, start, ms }], exit } (Date.now() times) to

@@ -86,6 +86,7 @@ function commit(workspace, side, n) {
 async function throughAction(n) {
   const v = commit(action.workspace, 'action', n);
   const before = github.requests.length;
+  const stop = new AbortController();
   let answering;
   const run = await runAction({
     runDir: action.runDir,
@@ -100,8 +101,16 @@ async function throughAction(n) {
       ...(DRAIN ? { 'drain-timeout': DRAIN } : {}),
     },
     onSpawn: () =>
-      (answering = pollUntil(PUBLIC_PORT, '/', (r) => r.status === 200 && r.body === v.page, 120_000)),
+      (answering = pollUntil(
+        PUBLIC_PORT,
+        '/',
+        (r) => r.status === 200 && r.body === v.page,
+        120_000,
+        stop.signal,
+      )),
   });
+  // A run that failed will not put the page live: stop waiting for it.
+  if (run.code !== 0) stop.abort();
   const lines = run.lines.map((l) => ({ at: l.time - run.started, text: l.text }));
   fs.writeFileSync(
     run.logFile,

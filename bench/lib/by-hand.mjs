@@ -48,9 +48,10 @@ export function get(port, urlPath, timeoutMs = 5_000) {
 
 /**
  * Fires a GET every POLL_MS (a new connection each, overlapping when one is slow) until `ok`
- * accepts an answer; resolves with the time that answer arrived. Gives up after `timeoutMs`.
+ * accepts an answer; resolves with the time that answer arrived. Gives up after `timeoutMs`, or
+ * once `signal` aborts.
  */
-export function pollUntil(port, urlPath, ok, timeoutMs = 60_000) {
+export function pollUntil(port, urlPath, ok, timeoutMs = 60_000, signal) {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     let done = false;
@@ -58,6 +59,12 @@ export function pollUntil(port, urlPath, ok, timeoutMs = 60_000) {
     let inFlight = 0;
     const tick = () => {
       if (done) return;
+      if (signal?.aborted) {
+        done = true;
+        clearInterval(timer);
+        reject(new Error(`stopped polling 127.0.0.1:${port}${urlPath} (last: ${last})`));
+        return;
+      }
       if (Date.now() - started > timeoutMs) {
         done = true;
         clearInterval(timer);

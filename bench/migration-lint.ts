@@ -1,6 +1,11 @@
 /**
- * Lint 1,000 generated migrations of mixed, realistic content with the real code (layout discovery,
- * the WebAssembly parser, every rule). Goal: ≤ 2 s.
+ * Two figures for the migration lint:
+ * - accuracy: recall on the dangerous cases and false-positive rate on the safe cases of the corpus
+ *   kept in bench/lint-corpus (goal: 100 % and 0 %), and the same on squawk's own rule examples
+ *   (__tests__/fixtures/migrations/squawk), with and without the deliberate differences;
+ * - speed: lint 1,000 generated migrations of mixed, realistic content with the real code (layout
+ *   discovery, the WebAssembly parser, every rule). Goal: ≤ 2 s.
+ * Run from the repository root (bench/migration-lint.sh does):
  *
  *   npx ncc build bench/migration-lint.ts -o /tmp/lint-bench && bash scripts/copy-assets.sh /tmp/lint-bench && node /tmp/lint-bench/index.js
  */
@@ -9,6 +14,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readMigrations } from '../src/migrate/layout';
 import { lintMigrations } from '../src/migrate/lint/lint';
+import {
+  corpusCases,
+  lintCorpusCase,
+  squawkCases,
+  squawkDifferences,
+  squawkFiring,
+} from './lib/lint-material';
 
 const FILES = Number(process.env.BENCH_FILES ?? 1000);
 
@@ -89,7 +101,49 @@ function migration(i: number): string {
   return i % 10 === 0 ? `-- migrate:up\n${body}\n-- migrate:down\nSELECT 1;\n` : body;
 }
 
+const pct = (n: number, of: number): string => `${of ? ((100 * n) / of).toFixed(1) : '0.0'}%`;
+
+async function accuracy(): Promise<void> {
+  const repo = process.cwd();
+  const results = await Promise.all(corpusCases(repo).map((c) => lintCorpusCase(c)));
+  const dangerous = results.filter((r) => r.case.kind === 'dangerous');
+  const safe = results.filter((r) => r.case.kind === 'safe');
+  const caught = dangerous.filter((r) => r.right).length;
+  const flagged = safe.filter((r) => !r.right);
+  console.log(
+    `corpus bench/lint-corpus: dangerous ${caught}/${dangerous.length} caught (recall ${pct(caught, dangerous.length)}), ` +
+      `safe ${flagged.length}/${safe.length} flagged (false-positive rate ${pct(flagged.length, safe.length)})`,
+  );
+  for (const r of dangerous.filter((x) => !x.right))
+    console.log(
+      `  missed ${r.case.id}: expected ${r.case.expect}, got [${r.findings.map((f) => f.rule).join(', ')}]`,
+    );
+  for (const r of flagged)
+    console.log(
+      `  false positive ${r.case.id}: ${r.findings.map((f) => `${f.file}:${f.line} ${f.rule}`).join(', ')}`,
+    );
+
+  const cases = squawkCases(repo);
+  const different = squawkDifferences(repo);
+  const fired = await Promise.all(cases.map(async (c) => ({ c, hit: (await squawkFiring(c)).length > 0 })));
+  const figures = (rows: typeof fired): string => {
+    const bad = rows.filter((r) => r.c.verdict === 'err');
+    const good = rows.filter((r) => r.c.verdict === 'ok');
+    const badHit = bad.filter((r) => r.hit).length;
+    const goodHit = good.filter((r) => r.hit).length;
+    return `bad ${badHit}/${bad.length} caught (${pct(badHit, bad.length)}), good ${goodHit}/${good.length} flagged (${pct(goodHit, good.length)})`;
+  };
+  const good = cases.filter((c) => c.verdict === 'ok');
+  const anyFinding = (await Promise.all(good.map((c) => squawkFiring(c, true)))).filter((r) => r.length > 0);
+  console.log(
+    `squawk's rule examples (${cases.length}), judged by the counterparts of each squawk rule: ${figures(fired)}; ` +
+      `without the ${Object.keys(different).length} deliberate differences (differences.json): ${figures(fired.filter((r) => !different[r.c.id]))}; ` +
+      `good examples with a finding of any rule: ${anyFinding.length}/${good.length} (${pct(anyFinding.length, good.length)})`,
+  );
+}
+
 async function main(): Promise<void> {
+  await accuracy();
   const dir = mkdtempSync(path.join(tmpdir(), 'safe-deploy-lint-bench-'));
   try {
     let bytes = 0;

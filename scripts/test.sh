@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Exactly the committed lock, as CI and setup-node's npm cache expect: `npm ci`, which also fails when
+# package.json and the lock disagree. It empties node_modules first (a minute here), so only when
+# node_modules is missing or older than the lock (npm writes node_modules/.package-lock.json last).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[test] installing npm dependencies"
-  # Not `npm ci`: npm 11.19 rejects any lock without every platform's optional bindings of
-  # unrs-resolver (a jest dependency), even one it just wrote. `npm install` honours the lock as is.
-  npm install --no-audit --no-fund
+  echo "[test] installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
 fi
 bash scripts/services.sh
 echo "[test] typecheck, lint, format"

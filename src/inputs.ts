@@ -10,7 +10,7 @@ import {
   parseList,
   parseNumber,
 } from './inputs/values';
-import { parseWindow, type MigrationWindow } from './migrate/window';
+import { parseWindow, WindowError, type MigrationWindow } from './migrate/window';
 import {
   parseDeploy,
   parseRollback,
@@ -47,6 +47,10 @@ export interface BuildInputs {
   registryPassword?: string;
   push: boolean;
   rebuild: 'auto' | 'always';
+  /** build-secrets: id → value (masked), for `RUN --mount=type=secret,id=<id>`. */
+  buildSecrets: Record<string, string>;
+  /** registry: import cache from images already pushed and write inline cache; none: neither. */
+  buildCache: 'registry' | 'none';
 }
 
 export interface MigrateInputs {
@@ -126,7 +130,7 @@ export function parseInputs(get: InputGetter, onSecret: (value: string) => void 
     githubToken: get('github-token'),
     workingDirectory,
     gate: parseGate(get, opt),
-    build: parseBuild(get, opt, workingDirectory),
+    build: parseBuild(get, opt, workingDirectory, onSecret),
     migrate: parseMigrate(get, opt),
     deploy: parseDeploy(get, workingDirectory, onSecret),
     verify: parseVerify(get),
@@ -151,7 +155,23 @@ function parseGate(get: InputGetter, opt: (n: string) => string | undefined): Ga
   };
 }
 
-function parseBuild(get: InputGetter, opt: (n: string) => string | undefined, workDir: string): BuildInputs {
+function parseBuild(
+  get: InputGetter,
+  opt: (n: string) => string | undefined,
+  workDir: string,
+  onSecret: (value: string) => void,
+): BuildInputs {
+  const buildSecrets = parseKeyValues('build-secrets', get('build-secrets'), { secret: true });
+  for (const v of Object.values(buildSecrets)) onSecret(v);
+  for (const [id, v] of Object.entries(buildSecrets)) {
+    // An unset GitHub secret expands to nothing: say so rather than mount an empty file.
+    if (v === '')
+      throw new InputError(
+        'build-secrets',
+        `${id}=`,
+        `secret ${id} has an empty value (is the secret it comes from set?)`,
+      );
+  }
   const image = opt('image');
   if (image !== undefined && !IMAGE_RE.test(image)) {
     const allowed =
@@ -177,6 +197,8 @@ function parseBuild(get: InputGetter, opt: (n: string) => string | undefined, wo
     registryPassword: opt('registry-password'),
     push: parseBoolean('push', get('push') || 'true'),
     rebuild: parseEnum('rebuild', get('rebuild') || 'auto', ['auto', 'always'] as const),
+    buildSecrets,
+    buildCache: parseEnum('build-cache', get('build-cache') || 'registry', ['registry', 'none'] as const),
   };
   if (build.registryPassword && !build.registryUsername) {
     throw new InputError('registry-username', '', 'required when registry-password is set');
@@ -222,7 +244,7 @@ function parseMigrate(get: InputGetter, opt: (n: string) => string | undefined):
       'warn',
       'off',
     ] as const),
-    migrationWindow: window === undefined ? undefined : parseWindow('migration-window', window),
+    migrationWindow: window === undefined ? undefined : windowInput(window),
     lockTimeoutMs: parseDuration('lock-timeout', get('lock-timeout') || '5s'),
     statementTimeoutMs: parseDuration('statement-timeout', get('statement-timeout') || '15m'),
     lockRetries: parseNumber('lock-retries', get('lock-retries') || '3', 0, 20, true),
@@ -231,6 +253,15 @@ function parseMigrate(get: InputGetter, opt: (n: string) => string | undefined):
 }
 
 /** Combinations that make no sense fail here, before any work. */
+function windowInput(raw: string): MigrationWindow {
+  try {
+    return parseWindow(raw);
+  } catch (err) {
+    if (err instanceof WindowError) throw new InputError('migration-window', err.given, err.allowed);
+    throw err;
+  }
+}
+
 function crossCheck(i: Inputs): void {
   if (i.gate.coverageThreshold !== undefined && !i.gate.coverageFile) {
     throw new InputError(

@@ -20,6 +20,9 @@ export interface StageRecord extends StageResult {
   durationMs: number;
 }
 
+/** GitHub shows at most this many annotations of each level (error, warning, notice) per step. */
+export const ANNOTATION_CAP = 10;
+
 /** An annotation a stage wants on the run (file/line optional); the edge writes it. */
 export interface Annotation {
   level: 'error' | 'warning' | 'notice';

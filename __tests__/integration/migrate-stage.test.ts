@@ -84,6 +84,21 @@ const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const ymdhm = (d: Date): string => d.toISOString().slice(0, 16).replace('T', ' ');
 const hhmm = (d: Date): string => d.toISOString().slice(11, 16);
 
+/** A pull request event: lint only, never the database. */
+const PULL_REQUEST = {
+  eventName: 'pull_request',
+  ref: 'refs/pull/1/merge',
+  env: { GITHUB_HEAD_REF: 'feature/items' },
+  event: {
+    repository: { default_branch: 'main' },
+    pull_request: {
+      number: 1,
+      base: { sha: 'a'.repeat(40), ref: 'main' },
+      head: { ref: 'feature/items' },
+    },
+  },
+};
+
 describe('migrate stage through dist/index.js', () => {
   test('applies three plain files in order; a second run applies nothing', async () => {
     const db = await freshDb();
@@ -331,19 +346,7 @@ describe('migrate stage through dist/index.js', () => {
 
   test('a pull request lints only and never touches the database', async () => {
     const db = await freshDb();
-    const pr = {
-      eventName: 'pull_request',
-      ref: 'refs/pull/1/merge',
-      env: { GITHUB_HEAD_REF: 'feature/items' },
-      event: {
-        repository: { default_branch: 'main' },
-        pull_request: {
-          number: 1,
-          base: { sha: 'a'.repeat(40), ref: 'main' },
-          head: { ref: 'feature/items' },
-        },
-      },
-    };
+    const pr = PULL_REQUEST;
     const clean = await migrate(workspace({ '001_items.sql': ITEMS }), db.url, {}, pr);
     expect(clean.code).toBe(0);
     expect(clean.outputs.result).toBe('skipped');
@@ -370,6 +373,31 @@ describe('migrate stage through dist/index.js', () => {
 
     expect(await tableExists(db.name, 'safe_deploy_migrations')).toBe(false);
     expect(await tableExists(db.name, 'items')).toBe(false);
+  });
+
+  test('transaction control and DROP DATABASE fail the pull request as the runner would refuse them', async () => {
+    const db = await freshDb();
+    const files = {
+      '001_items.sql': ITEMS,
+      '002_tx.sql': '-- safe-deploy: allow transaction-control\nBEGIN;\nCREATE TABLE t (id int);\n',
+      '003_drop.sql': 'DROP DATABASE old_reports;\n',
+    };
+    const run = await migrate(workspace(files), db.url, {}, PULL_REQUEST);
+    expect(run.code).toBe(1);
+    // The built-in runner refuses both files whatever the comment says: neither counts as allowed.
+    expect(run.outputs['migration-findings']).toBe('2');
+    expect(run.stdout).toMatch(
+      /::error title=transaction-control,file=migrations\/002_tx\.sql,line=2::A BEGIN never committed\./,
+    );
+    expect(run.stdout).toMatch(/::error title=drop-database,file=migrations\/003_drop\.sql,line=1::/);
+
+    // With migrate-command applying the files, the allow comment counts.
+    const own = await migrate(workspace(files), db.url, { 'migrate-command': 'true' }, PULL_REQUEST);
+    expect(own.outputs['migration-findings']).toBe('1');
+    expect(own.stdout).toMatch(
+      /::notice title=Allowed%3A transaction-control,file=migrations\/002_tx\.sql,line=2::/,
+    );
+    expect(await tableExists(db.name, 'safe_deploy_migrations')).toBe(false);
   });
 
   test('migrate-command runs with DATABASE_URL; a non-zero exit fails the stage', async () => {

@@ -281,6 +281,31 @@ describe('applyMigrations', () => {
     expect(await tableExists('y')).toBe(false);
   });
 
+  test('a file with DROP DATABASE is refused, not run outside a transaction', async () => {
+    const { name: victim } = await freshDatabase('sd_keep_');
+    const sql = `CREATE TABLE before_drop (id int);\n-- safe-deploy: allow drop-database\nDROP DATABASE ${victim};\n`;
+    const result = await applyMigrations([file('001_drop.sql', sql)], options());
+    expect(result.failed).toMatchObject({ name: '001_drop.sql', kind: 'invalid', line: 3 });
+    expect(result.failed?.error).toMatch(/contains DROP DATABASE .*drop the database by hand/);
+    expect(await tableExists('before_drop')).toBe(false);
+    const still = await query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_database WHERE datname = $1',
+      [victim],
+    );
+    expect(still[0]?.n).toBe(1);
+    expect(await historyNames()).toEqual([]);
+  });
+
+  test('stray transaction control is refused with what is wrong with it', async () => {
+    const result = await applyMigrations(
+      [file('001_begin.sql', 'BEGIN;\nCREATE TABLE never_committed (id int);\n')],
+      options(),
+    );
+    expect(result.failed).toMatchObject({ kind: 'invalid', line: 1 });
+    expect(result.failed?.error).toMatch(/transaction control \("BEGIN;?"\): a BEGIN never committed/);
+    expect(await tableExists('never_committed')).toBe(false);
+  });
+
   test('two runners in parallel apply each file exactly once', async () => {
     const files = [
       file(

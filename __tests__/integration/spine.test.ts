@@ -149,7 +149,11 @@ describe('gate, build and push through dist/index.js', () => {
     const run = await runAction({ cwd: ws, inputs: { image: `${REGISTRY}/${repo}` } });
     expect(run.code).toBe(1);
     expect(statusOf(run.outputs, 'build')).toBe('failed');
-    expect(run.summary).toMatch(/docker build failed: The command '.*exit 7' returned a non-zero code: 7/);
+    // BuildKit's words for a failed RUN.
+    expect(run.summary).toMatch(
+      /docker build failed: executor failed running \[\/bin\/sh -c exit 7\]: exit code: 7/,
+    );
+    expect(run.summary).toMatch(/#\d+ \[4\/4\] RUN exit 7/);
     expect(run.summary).toContain('Last lines from Docker');
     expect(await registryTags(repo)).toEqual([]);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -165,7 +169,8 @@ describe('gate, build and push through dist/index.js', () => {
     expect(second.code).toBe(0);
     expect(second.outputs['build-skipped']).toBe('true');
     expect(second.outputs.digest).toBe(first.outputs.digest);
-    expect(second.stdout).not.toContain('Step 1/');
+    expect(second.stdout).not.toContain(`Building ${inputs.image}:${sha}`);
+    expect(first.stdout).toContain(`Building ${inputs.image}:${sha}`);
     expect(second.summary).toContain('already in the registry for this commit');
   });
 
@@ -241,7 +246,7 @@ describe('gate, build and push through dist/index.js', () => {
     expect(run.code).toBe(1);
     expect(statusOf(run.outputs, 'build')).toBe('failed');
     expect(run.summary).toMatch(/registry refused access .*check registry-username and registry-password/);
-    expect(run.stdout).not.toContain('Step 1/'); // it did not build first and fail late
+    expect(run.stdout).not.toContain('Building '); // it did not build first and fail late
     expectNoSecret(run, wrong);
   });
 

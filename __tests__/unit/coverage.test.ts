@@ -9,6 +9,7 @@ describe('parseCoverage: lcov', () => {
     // app.ts 8/9, routes/health.ts 6/6, db/pool.ts 13/20
     expect(parseCoverage(fixture('lcov.info'))).toEqual({
       format: 'lcov',
+      unit: 'lines',
       linesCovered: 27,
       linesValid: 35,
       percent: 77.14,
@@ -28,6 +29,7 @@ describe('parseCoverage: lcov', () => {
       'DA:2,0',
       'DA:2,5', // same line again (two gcov runs): covered once
       'DA:3,-1', // negative counts from broken gcov data are not hits
+      '  DA:4,0', // indented
       'end_of_record',
       'SF:b.c',
       'DA:1,1,d41d8cd98f00b204e9800998ecf8427e', // optional checksum
@@ -35,7 +37,13 @@ describe('parseCoverage: lcov', () => {
       'LH:1',
       'end_of_record',
     ].join('\r\n'); // Windows line endings
-    expect(parseCoverage(lcov)).toEqual({ format: 'lcov', linesCovered: 3, linesValid: 7, percent: 42.85 });
+    expect(parseCoverage(lcov)).toEqual({
+      format: 'lcov',
+      unit: 'lines',
+      linesCovered: 3,
+      linesValid: 8,
+      percent: 37.5,
+    });
   });
 
   it('rounds the percent down so a gate never passes on rounding', () => {
@@ -47,6 +55,7 @@ describe('parseCoverage: lcov', () => {
   it('reports 0 of 0 as percent 0 (the caller decides what that means)', () => {
     expect(parseCoverage('TN:\nSF:src/empty.ts\nLF:0\nLH:0\nend_of_record\n')).toEqual({
       format: 'lcov',
+      unit: 'lines',
       linesCovered: 0,
       linesValid: 0,
       percent: 0,
@@ -66,6 +75,7 @@ describe('parseCoverage: Cobertura', () => {
   it('reads the totals coverage.py writes on <coverage>', () => {
     expect(parseCoverage(fixture('coverage-py.xml'))).toEqual({
       format: 'cobertura',
+      unit: 'lines',
       linesCovered: 13,
       linesValid: 16,
       percent: 81.25,
@@ -75,6 +85,7 @@ describe('parseCoverage: Cobertura', () => {
   it('reads a Java Cobertura report with a DOCTYPE', () => {
     expect(parseCoverage(fixture('cobertura-java.xml'))).toEqual({
       format: 'cobertura',
+      unit: 'lines',
       linesCovered: 7,
       linesValid: 10,
       percent: 70,
@@ -86,6 +97,7 @@ describe('parseCoverage: Cobertura', () => {
     expect(noTotals).not.toContain('lines-valid');
     expect(parseCoverage(noTotals)).toEqual({
       format: 'cobertura',
+      unit: 'lines',
       linesCovered: 7,
       linesValid: 10,
       percent: 70,
@@ -98,6 +110,7 @@ describe('parseCoverage: Cobertura', () => {
   it('falls back to line-rate when there is nothing else', () => {
     expect(parseCoverage('<coverage line-rate="0.8542" branch-rate="0"><packages/></coverage>')).toEqual({
       format: 'cobertura',
+      unit: 'lines',
       linesCovered: 0,
       linesValid: 0,
       percent: 85.42,
@@ -106,17 +119,17 @@ describe('parseCoverage: Cobertura', () => {
 
   it('rejects malformed XML and XML that is not Cobertura', () => {
     expect(() => parseCoverage('<coverage lines-valid="3"><packages></coverage>')).toThrow(
-      /malformed XML at line 1/,
+      /Cobertura XML is malformed at line 1, column \d+/,
     );
     expect(() => parseCoverage('<testsuites><testsuite/></testsuites>')).toThrow(
-      /root element is not <coverage>/,
+      /XML whose root element is <testsuites> \(a JUnit test report: set it in junit-files\)/,
     );
-    // Clover also uses a <coverage> root.
+    // Clover also uses a <coverage> root: it is read as Clover, and must carry its counts.
     expect(() =>
       parseCoverage(
         '<coverage generated="1706537121" clover="4.4.1"><project><metrics statements="10"/></project></coverage>',
       ),
-    ).toThrow(CoverageFormatError);
+    ).toThrow(/Clover project <metrics> without statements\/coveredstatements/);
   });
 });
 
@@ -124,6 +137,7 @@ describe('parseCoverage: Istanbul summary', () => {
   it('reads total.lines from coverage-summary.json', () => {
     expect(parseCoverage(fixture('coverage-summary.json'))).toEqual({
       format: 'istanbul-summary',
+      unit: 'lines',
       linesCovered: 103,
       linesValid: 120,
       percent: 85.83,
@@ -134,16 +148,20 @@ describe('parseCoverage: Istanbul summary', () => {
     const json = '{"total":{"lines":{"total":0,"covered":0,"skipped":0,"pct":"Unknown"}}}';
     expect(parseCoverage(json)).toEqual({
       format: 'istanbul-summary',
+      unit: 'lines',
       linesCovered: 0,
       linesValid: 0,
       percent: 0,
     });
   });
 
-  it('rejects coverage-final.json and broken JSON', () => {
+  it('reads an empty coverage-final.json as 0 of 0, and rejects broken or foreign JSON', () => {
     const final = '{"/src/a.ts":{"path":"/src/a.ts","statementMap":{},"s":{},"fnMap":{},"f":{},"b":{}}}';
-    expect(() => parseCoverage(final)).toThrow(/JSON without total\.lines/);
-    expect(() => parseCoverage('{"total": ')).toThrow(/does not parse/);
+    expect(parseCoverage(final)).toMatchObject({ format: 'istanbul-final', linesCovered: 0, linesValid: 0 });
+    expect(() => parseCoverage('{"total": ')).toThrow(/looks like JSON but does not parse/);
+    expect(() => parseCoverage('{"name": "app", "version": "1.0.0"}')).toThrow(
+      /JSON with keys "name", "version", neither total\.lines/,
+    );
   });
 });
 
@@ -172,5 +190,22 @@ describe('parseCoverage: detection', () => {
     expect(message).toContain('lcov');
     expect(message).toContain('Cobertura XML');
     expect(message).toContain('coverage-summary.json');
+    expect(message).toContain('JaCoCo XML');
+    expect(message).toContain('Go coverprofile');
+    expect(message).toContain('reportgenerator');
+  });
+
+  it.each([
+    ['prose', 'Coverage: 85%', /the file starts with "Coverage: 85%", which is none of them/],
+    ['an HTML report', '<!DOCTYPE html><html><body>85%</body></html>', /XML whose root element is <html>/],
+    ['a JSON array', '[1,2,3]', /the file starts with "\[1,2,3\]"/],
+    [
+      'a truncated JaCoCo report',
+      '<report name="x"><package name="a">',
+      /JaCoCo XML is malformed at line 1, column \d+: the file ends inside <package>/,
+    ],
+    ['a Go profile with a broken line', 'mode: set\na.go:1.1,2.2 1\n', /Go coverprofile line 2 is not/],
+  ])('names what it saw in %s', (_label, content, reason) => {
+    expect(() => parseCoverage(content)).toThrow(reason);
   });
 });

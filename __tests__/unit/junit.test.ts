@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { JUnitFormatError, mergeReports, parseJUnit } from '../../src/gate/junit';
+import { JUnitFormatError, mergeReports, parseJUnit, readJUnitFile } from '../../src/gate/junit';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/gate/${name}`, import.meta.url), 'utf8');
@@ -174,28 +174,36 @@ Failed asserting that 10.05 matches expected 10.04.
   });
 
   it('accepts empty suites', () => {
-    expect(parseJUnit('<testsuites/>', 'r.xml')).toEqual({ total: 0, failed: 0, skipped: 0, failures: [] });
-    expect(parseJUnit('<testsuite name="x" tests="0"></testsuite>', 'r.xml')).toEqual({
-      total: 0,
-      failed: 0,
-      skipped: 0,
-      failures: [],
-    });
+    const empty = { total: 0, failed: 0, skipped: 0, flaky: 0, failures: [], flakyTests: [], mismatches: [] };
+    expect(parseJUnit('<testsuites/>', 'r.xml')).toEqual(empty);
+    expect(parseJUnit('<testsuite name="x" tests="0"></testsuite>', 'r.xml')).toEqual(empty);
   });
 });
 
 describe('parseJUnit: bad input', () => {
   it.each([
-    ['truncated file', '<testsuites><testsuite name="a"><testcase name="x">', /malformed XML/],
-    ['mismatched tags', '<testsuite><testcase name="x"></testsuite>', /malformed XML at line 1/],
+    [
+      'truncated file',
+      '<testsuites>\n  <testsuite name="a">\n    <testcase name="x">\n      <failure>boom',
+      /malformed XML at line 4, column 19: the file ends inside <failure> \(opened at line 4\): it is cut short/,
+    ],
+    [
+      'mismatched tags',
+      '<testsuite>\n<testcase name="x">\n</testsuite>',
+      /malformed XML at line 3, column 12: unexpected close tag/,
+    ],
     ['empty file', '   ', /the file is empty/],
-    ['not XML', 'PASS src/a.test.ts', /malformed XML/],
+    [
+      'not XML',
+      'PASS src/a.test.ts',
+      /malformed XML at line 1, column \d+: .*\(the file starts with "PASS src\/a\.test\.ts"\)/,
+    ],
     [
       'another XML format',
       '<coverage line-rate="1"/>',
       /root element is <coverage>, expected <testsuites> or <testsuite>/,
     ],
-    ['two roots', '<testsuite/><testsuite/>', /expected one root element, found 2/],
+    ['two roots', '<testsuite/><testsuite/>', /documents may contain only one root/],
   ])('throws JUnitFormatError naming the file for a %s', (_label, xml, reason) => {
     let error: unknown;
     try {
@@ -228,6 +236,187 @@ describe('mergeReports', () => {
   });
 
   it('returns an empty report for no input', () => {
-    expect(mergeReports([])).toEqual({ total: 0, failed: 0, skipped: 0, failures: [] });
+    expect(mergeReports([])).toEqual({
+      total: 0,
+      failed: 0,
+      skipped: 0,
+      flaky: 0,
+      failures: [],
+      flakyTests: [],
+      mismatches: [],
+    });
+  });
+});
+
+describe('parseJUnit: failures outside a <testcase>', () => {
+  it('counts an <error> directly under <testsuite> as a failed entry named after the suite (Ant)', () => {
+    const xml = `<testsuite name="com.acme.RatesTest" tests="1" errors="1" failures="0">
+      <error message="Could not initialize class com.acme.Rates" type="java.lang.NoClassDefFoundError">java.lang.NoClassDefFoundError: Could not initialize class com.acme.Rates</error>
+    </testsuite>`;
+    const report = parseJUnit(xml, 'TEST-com.acme.RatesTest.xml');
+    expect(report).toMatchObject({ total: 1, failed: 1, skipped: 0, mismatches: [] });
+    expect(report.failures[0]).toMatchObject({
+      name: 'com.acme.RatesTest',
+      message: 'Could not initialize class com.acme.Rates',
+      details: 'java.lang.NoClassDefFoundError: Could not initialize class com.acme.Rates',
+    });
+  });
+
+  it('keeps a nested suite that holds only an <error>', () => {
+    const xml = `<testsuites><testsuite name="outer" tests="3" errors="1">
+      <testcase name="a"/><testcase name="b"/>
+      <testsuite name="inner" tests="1" errors="1"><error message="fixture setup failed"/></testsuite>
+    </testsuite></testsuites>`;
+    const report = parseJUnit(xml, 'r.xml');
+    expect(report).toMatchObject({ total: 3, failed: 1, mismatches: [] });
+    expect(report.failures.map((f) => [f.name, f.message])).toEqual([['inner', 'fixture setup failed']]);
+  });
+
+  it('counts a suite-level <failure> besides its test cases', () => {
+    const xml = `<testsuite name="api" tests="3" failures="1"><testcase name="a"/><testcase name="b"/><failure message="afterAll hook failed"/></testsuite>`;
+    expect(parseJUnit(xml, 'r.xml')).toMatchObject({ total: 3, failed: 1, mismatches: [] });
+  });
+});
+
+describe("parseJUnit: a suite's own counts are reconciled with what it holds", () => {
+  it.each([
+    [
+      'matching counts',
+      '<testsuite name="s" tests="2" failures="1" errors="0" skipped="0"><testcase name="a"><failure/></testcase><testcase name="b"/></testsuite>',
+      undefined,
+    ],
+    [
+      'more failures declared than shown: may hide one, blocks',
+      '<testsuite name="s" tests="2" failures="2"><testcase name="a"><failure/></testcase><testcase name="b"/></testsuite>',
+      {
+        blocking: true,
+        message:
+          /suite "s" declares 2 failures and errors but holds 1 failed test\(s\): a failure may be hidden/,
+      },
+    ],
+    [
+      'errors count too',
+      '<testsuite name="s" tests="1" errors="1"><testcase name="a"/></testsuite>',
+      { blocking: true, message: /declares 1 failures and errors but holds 0/ },
+    ],
+    [
+      'fewer tests declared than held: a warning',
+      '<testsuite name="s" tests="1"><testcase name="a"/><testcase name="b"/></testsuite>',
+      { blocking: false, message: /suite "s" declares 1 tests but holds 2 test case\(s\)/ },
+    ],
+    [
+      'skipped disagreeing: a warning',
+      '<testsuite name="s" tests="1" skipped="1"><testcase name="a"/></testsuite>',
+      { blocking: false, message: /declares 1 skipped but holds 0 skipped/ },
+    ],
+    [
+      'a parent counting its children (PHPUnit, jest-junit root)',
+      '<testsuites tests="2" failures="1"><testsuite name="x" tests="2" failures="1"><testcase name="a"><failure/></testcase><testcase name="b"/></testsuite></testsuites>',
+      undefined,
+    ],
+    [
+      'disabled counted with skipped (googletest, tst)',
+      '<testsuite name="s" tests="2" disabled="1" skipped="0"><testcase name="a" status="disabled"/><testcase name="b"/></testsuite>',
+      undefined,
+    ],
+  ])('%s', (_label, xml, expected) => {
+    const { mismatches } = parseJUnit(xml, 'r.xml');
+    if (expected === undefined) {
+      expect(mismatches).toEqual([]);
+    } else {
+      expect(mismatches).toHaveLength(1);
+      expect(mismatches[0]).toMatchObject({
+        reportFile: 'r.xml',
+        suite: 's',
+        line: 1,
+        blocking: expected.blocking,
+      });
+      expect(mismatches[0]?.message).toMatch(expected.message);
+    }
+  });
+
+  it('reports the line of the suite, and at most 20 suites plus a count of the rest', () => {
+    const suites = Array.from(
+      { length: 25 },
+      (_, i) => `<testsuite name="s${i}" tests="9"><testcase name="a"/></testsuite>`,
+    );
+    const { mismatches } = parseJUnit(`<testsuites>\n${suites.join('\n')}\n</testsuites>`, 'r.xml');
+    expect(mismatches).toHaveLength(21);
+    expect(mismatches[0]).toMatchObject({ suite: 's0', line: 2 });
+    expect(mismatches[20]?.message).toBe('…and 5 more suites whose counts disagree');
+  });
+});
+
+describe('parseJUnit: reruns and skipped states', () => {
+  it.each([
+    [
+      'gotestsum: failed attempt, then the passing rerun',
+      '<testsuite name="p"><testcase classname="p" name="T"><failure message="Failed"/></testcase><testcase classname="p" name="U"/><testcase classname="p" name="T"/></testsuite>',
+      { total: 2, failed: 0, flaky: 1 },
+    ],
+    [
+      'gotestsum: failed on every attempt',
+      '<testsuite name="p"><testcase classname="p" name="T"><failure/></testcase><testcase classname="p" name="T"><failure/></testcase><testcase classname="p" name="T"><failure message="third"/></testcase></testsuite>',
+      { total: 1, failed: 1, flaky: 0 },
+    ],
+    [
+      'pytest-rerunfailures: earlier attempts written empty, the last one failed',
+      '<testsuite name="pytest"><testcase classname="m" name="t"/><testcase classname="m" name="t"/><testcase classname="m" name="t"><failure message="assert 1 == 2"/></testcase></testsuite>',
+      { total: 1, failed: 1, flaky: 0 },
+    ],
+    [
+      'pytest-rerunfailures: earlier attempt written empty, the last passed',
+      '<testsuite name="pytest"><testcase classname="m" name="t"/><testcase classname="m" name="t"/></testsuite>',
+      { total: 1, failed: 0, flaky: 1 },
+    ],
+    [
+      'Surefire: flakyFailure and flakyError pass',
+      '<testsuite name="S"><testcase classname="C" name="a"><flakyFailure message="x"/></testcase><testcase classname="C" name="b"><flakyError message="y"/><flakyError message="z"/></testcase></testsuite>',
+      { total: 2, failed: 0, flaky: 2 },
+    ],
+    [
+      'Surefire: rerunFailure after a failure stays failed',
+      '<testsuite name="S"><testcase classname="C" name="a"><failure message="x"/><rerunFailure message="x"/></testcase><testcase classname="C" name="b"><error message="e"/><rerunError message="e"/></testcase></testsuite>',
+      { total: 2, failed: 2, flaky: 0 },
+    ],
+    [
+      'same name in different classes: two tests',
+      '<testsuite name="S"><testcase classname="A" name="t"><failure/></testcase><testcase classname="B" name="t"/></testsuite>',
+      { total: 2, failed: 1, flaky: 0 },
+    ],
+    [
+      'status="disabled" and status="skipped" are skipped',
+      '<testsuite name="S"><testcase name="a" status="disabled"/><testcase name="b" status="skipped"/><testcase name="c" status="run"/></testsuite>',
+      { total: 3, failed: 0, flaky: 0, skipped: 2 },
+    ],
+  ])('%s', (_label, xml, expected) => {
+    expect(parseJUnit(xml, 'r.xml')).toMatchObject(expected);
+  });
+
+  it('a flaky test names its first failure and counts the failed attempts', () => {
+    const xml = `<testsuite name="p">
+      <testcase classname="p" name="T" file="p_test.go" line="12"><failure message="first: timeout"/></testcase>
+      <testcase classname="p" name="T"><failure message="second"/></testcase>
+      <testcase classname="p" name="T"/>
+    </testsuite>`;
+    expect(parseJUnit(xml, 'r.xml').flakyTests).toEqual([
+      {
+        name: 'T',
+        classname: 'p',
+        file: 'p_test.go',
+        line: 12,
+        failedAttempts: 2,
+        message: 'first: timeout',
+        reportFile: 'r.xml',
+      },
+    ]);
+  });
+});
+
+describe('readJUnitFile', () => {
+  it('names the file it cannot open', async () => {
+    await expect(readJUnitFile('/nonexistent/junit.xml', 'reports/junit.xml')).rejects.toThrow(
+      /^reports\/junit\.xml: not a readable JUnit XML report: cannot read it \(ENOENT/,
+    );
   });
 });

@@ -2,12 +2,13 @@ import type Docker from 'dockerode';
 import type { RegistryAuth } from './registry-auth';
 
 /** One line of the engine's JSON progress stream (build or push). */
-interface ProgressEvent {
+export interface ProgressEvent {
   stream?: string;
   status?: string;
   error?: string;
   errorDetail?: { message?: string };
-  aux?: { ID?: string; Digest?: string; Tag?: string };
+  /** An object on classic and push streams; base64 protobuf on BuildKit trace records. */
+  aux?: { ID?: string; Digest?: string; Tag?: string } | string;
   progressDetail?: { current?: number };
   id?: string;
 }
@@ -26,10 +27,12 @@ export class DockerStreamError extends Error {
  * the stream, while the HTTP call itself succeeded: those become a DockerStreamError carrying the
  * last lines, so the user sees Docker's own words.
  */
-async function follow(
+export async function follow(
   docker: Docker,
   stream: NodeJS.ReadableStream,
   onLine: (line: string) => void,
+  /** Turns a record into log lines itself (BuildKit traces); undefined: the default handling. */
+  translate?: (event: ProgressEvent) => string[] | undefined,
 ): Promise<{ events: ProgressEvent[]; lastLines: string[] }> {
   const lastLines: string[] = [];
   const events: ProgressEvent[] = [];
@@ -41,6 +44,15 @@ async function follow(
       (event: ProgressEvent) => {
         events.push(event);
         if (event.error || event.errorDetail) inBandError = event.errorDetail?.message ?? event.error;
+        const translated = translate?.(event);
+        if (translated) {
+          for (const line of translated) {
+            onLine(line);
+            lastLines.push(line);
+            if (lastLines.length > 20) lastLines.shift();
+          }
+          return;
+        }
         // Byte-count updates ("Pushing 3.1MB/8MB") would drown the log; the final status lines say enough.
         if (event.progressDetail?.current !== undefined) return;
         const status =
@@ -60,47 +72,6 @@ async function follow(
   return { events, lastLines };
 }
 
-export interface BuildRequest {
-  contextDir: string;
-  files: string[];
-  dockerfile: string;
-  tag: string;
-  buildArgs: Record<string, string>;
-  target?: string;
-  labels: Record<string, string>;
-  auth?: RegistryAuth;
-}
-
-/** Builds with the engine's builder; resolves to the image id. */
-export async function buildImage(
-  docker: Docker,
-  req: BuildRequest,
-  onLine: (l: string) => void,
-): Promise<string> {
-  // Credentials for private base images (FROM): the engine wants them per registry host.
-  const a = req.auth;
-  const registryconfig =
-    a?.username && a.password
-      ? { [a.serveraddress]: { username: a.username, password: a.password } }
-      : undefined;
-  const stream = await docker.buildImage(
-    { context: req.contextDir, src: req.files },
-    {
-      t: req.tag,
-      dockerfile: req.dockerfile,
-      buildargs: req.buildArgs,
-      target: req.target ?? '',
-      labels: req.labels,
-      rm: true,
-      forcerm: true,
-      registryconfig,
-    },
-  );
-  const { events } = await follow(docker, stream, onLine);
-  const id = events.map((e) => e.aux?.ID).find(Boolean);
-  return id ?? (await docker.getImage(req.tag).inspect()).Id;
-}
-
 /** Pushes `repo:tag`; resolves to the manifest digest the registry stored. */
 export async function pushImage(
   docker: Docker,
@@ -111,7 +82,7 @@ export async function pushImage(
 ): Promise<string | undefined> {
   const stream = await docker.getImage(repo).push({ tag, authconfig: auth ?? {} });
   const { events } = await follow(docker, stream, onLine);
-  const fromAux = events.map((e) => e.aux?.Digest).find(Boolean);
+  const fromAux = events.map((e) => (typeof e.aux === 'object' ? e.aux.Digest : undefined)).find(Boolean);
   if (fromAux) return fromAux;
   const fromStatus = events
     .map((e) => /digest: (sha256:[0-9a-f]{64})/.exec(e.status ?? '')?.[1])

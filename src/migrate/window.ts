@@ -1,5 +1,3 @@
-import { InputError } from '../inputs/errors';
-
 /**
  * When lock-taking migrations may run, e.g. `Sat,Sun 02:00-05:00 UTC` or `Mon-Fri 22:00-06:00 UTC`
  * (a window that crosses midnight belongs to the day it starts on). Several windows: `;` or new
@@ -17,27 +15,40 @@ const SPAN_RE =
   /^([A-Za-z,\s-]+?)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})(?:\s+(UTC|Z|[+-]\d{2}:?\d{2}))?$/i;
 const ALLOWED = 'expected windows such as "Sat,Sun 02:00-05:00 UTC" or "Mon-Fri 22:00-06:00 +02:00"';
 
-export function parseWindow(input: string, raw: string): MigrationWindow {
+/**
+ * A window that cannot be read: the part that was given and what is allowed. The code that reads
+ * the action's inputs turns it into its own error; this module knows nothing of inputs.
+ */
+export class WindowError extends Error {
+  constructor(
+    readonly given: string,
+    readonly allowed: string,
+  ) {
+    super(`${JSON.stringify(given)}: ${allowed}`);
+    this.name = 'WindowError';
+  }
+}
+
+export function parseWindow(raw: string): MigrationWindow {
   const spans = raw
     .split(/[;\n]/)
     .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => {
       const m = SPAN_RE.exec(s);
-      if (!m) throw new InputError(input, s, ALLOWED);
+      if (!m) throw new WindowError(s, ALLOWED);
       const [, dayPart, sh, sm, eh, em, tz] = m as unknown as string[];
-      const startMin = toMinutes(input, s, sh!, sm!);
-      const endMin = toMinutes(input, s, eh!, em!);
-      if (startMin === endMin)
-        throw new InputError(input, s, 'a window must not start and end at the same time');
+      const startMin = toMinutes(s, sh!, sm!);
+      const endMin = toMinutes(s, eh!, em!);
+      if (startMin === endMin) throw new WindowError(s, 'a window must not start and end at the same time');
       return {
-        days: parseDays(input, s, dayPart!),
+        days: parseDays(s, dayPart!),
         startMin,
         durationMin: (endMin - startMin + 1440) % 1440,
         offsetMin: parseOffset(tz),
       };
     });
-  if (spans.length === 0) throw new InputError(input, raw, ALLOWED);
+  if (spans.length === 0) throw new WindowError(raw, ALLOWED);
   return { text: raw.trim(), spans };
 }
 
@@ -71,15 +82,14 @@ function minuteOfWeek(at: Date, offsetMin: number): number {
   return local.getUTCDay() * 1440 + local.getUTCHours() * 60 + local.getUTCMinutes();
 }
 
-function parseDays(input: string, span: string, part: string): number[] {
+function parseDays(span: string, part: string): number[] {
   const days = new Set<number>();
   for (const item of part
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean)) {
     const [from, to] = item.split('-').map((s) => DAYS.indexOf(s.trim().slice(0, 3)));
-    if (from === undefined || from < 0 || (to !== undefined && to < 0))
-      throw new InputError(input, span, ALLOWED);
+    if (from === undefined || from < 0 || (to !== undefined && to < 0)) throw new WindowError(span, ALLOWED);
     // A range wraps around the week: Fri-Mon is Fri, Sat, Sun, Mon.
     for (let d = from; ; d = (d + 1) % 7) {
       days.add(d);
@@ -89,10 +99,10 @@ function parseDays(input: string, span: string, part: string): number[] {
   return [...days].sort();
 }
 
-function toMinutes(input: string, span: string, h: string, m: string): number {
+function toMinutes(span: string, h: string, m: string): number {
   const hours = Number(h);
   const minutes = Number(m);
-  if (hours > 24 || minutes > 59 || (hours === 24 && minutes > 0)) throw new InputError(input, span, ALLOWED);
+  if (hours > 24 || minutes > 59 || (hours === 24 && minutes > 0)) throw new WindowError(span, ALLOWED);
   return (hours * 60 + minutes) % 1440;
 }
 

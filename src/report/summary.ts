@@ -2,6 +2,7 @@ import { clip, codeBlock, formatMs, table } from './markdown';
 import { failedStage, resultOf, type RunReport } from './run-report';
 import type { GateResult } from '../stages/gate';
 import type { BuildResult } from '../stages/build';
+import { buildRows } from '../build/describe';
 import type { MigrateResult } from '../stages/migrate';
 import type { DeployResult } from '../stages/deploy';
 import type { VerifyResult } from '../stages/verify';
@@ -96,6 +97,7 @@ function buildSection(b: BuildResult): string {
             : 'failed',
     ],
     ['Pushed', b.pushed ? `yes (${b.tags.join(', ')})` : b.buildSkipped ? 'already there' : 'no'],
+    ...(b.info ? buildRows(b.info) : []),
   ];
   let out = `### Image\n\n${table(
     ['', ''],
@@ -109,24 +111,46 @@ function gateSection(g: GateResult): string {
   const out: string[] = ['### Tests and coverage'];
   if (g.tests) {
     const t = g.tests;
-    out.push(
-      `${t.total} tests: ${t.total - t.failed - t.skipped} passed, ${t.failed} failed, ${t.skipped} skipped.`,
-    );
-    const list = (title: string, failures: typeof t.blocking): void => {
+    const passed = t.total - t.failed - t.skipped - t.flaky;
+    const flaky = t.flaky > 0 ? `, ${t.flaky} flaky (passed on a rerun)` : '';
+    out.push(`${t.total} tests: ${passed} passed, ${t.failed} failed${flaky}, ${t.skipped} skipped.`);
+    const where = (f: { file?: string; line?: number; reportFile: string }): string =>
+      f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.reportFile;
+    const name = (f: { classname?: string; name: string }): string =>
+      f.classname && f.classname !== f.name ? `${f.classname} › ${f.name}` : f.name;
+    const list = (title: string, failures: typeof t.blocking, annotated: number): void => {
       if (failures.length === 0) return;
-      const rows = failures
-        .slice(0, MAX_LISTED_TESTS)
-        .map((f) => [
-          f.classname ? `${f.classname} › ${f.name}` : f.name,
-          f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.reportFile,
-          clip(f.message, 200),
-        ]);
-      out.push(`**${title}**\n\n${table(['Test', 'Where', 'Message'], rows)}`);
+      const rows = failures.slice(0, MAX_LISTED_TESTS).map((f) => [name(f), where(f), clip(f.message, 200)]);
+      out.push(
+        `**${title}** (${failures.length}${annotatedNote(annotated, failures.length)})\n\n${table(['Test', 'Where', 'Message'], rows)}`,
+      );
       if (failures.length > MAX_LISTED_TESTS)
-        out.push(`…and ${failures.length - MAX_LISTED_TESTS} more (see the annotations).`);
+        out.push(`…and ${failures.length - MAX_LISTED_TESTS} more, each on its own line in the gate log.`);
     };
-    list('Failed tests', t.blocking);
-    list('Quarantined (failed, not blocking)', t.quarantined);
+    list('Failed tests', t.blocking, t.annotated.blocking);
+    list('Quarantined (failed, not blocking)', t.quarantined, t.annotated.quarantined);
+    if (t.flakyTests.length > 0) {
+      const rows = t.flakyTests
+        .slice(0, MAX_LISTED_TESTS)
+        .map((f) => [name(f), where(f), String(f.failedAttempts), clip(f.message, 200)]);
+      out.push(
+        `**Flaky: failed, then passed on a rerun (not blocking)** (${t.flakyTests.length}${annotatedNote(t.annotated.flaky, t.flakyTests.length)})\n\n${table(['Test', 'Where', 'Failed attempts', 'First failure'], rows)}`,
+      );
+      if (t.flakyTests.length > MAX_LISTED_TESTS)
+        out.push(
+          `…and ${t.flakyTests.length - MAX_LISTED_TESTS} more, each on its own line in the gate log.`,
+        );
+    }
+    if (t.mismatches.length > 0) {
+      const rows = t.mismatches.map((m) => [
+        `${m.reportFile}${m.line ? `:${m.line}` : ''}`,
+        m.blocking ? '**blocks the gate**' : 'warning',
+        clip(m.message, 300),
+      ]);
+      out.push(
+        `**Test reports whose counts disagree** (a suite that declares more failures than it shows may hide one)\n\n${table(['Report', 'Effect', 'What'], rows)}`,
+      );
+    }
   }
   if (g.coverage) {
     const c = g.coverage;
@@ -137,7 +161,12 @@ function gateSection(g: GateResult): string {
           ? ` (threshold ${c.threshold}%: met)`
           : ` (threshold ${c.threshold}%: **not met**)`;
     out.push(
-      `Line coverage: **${c.percent}%** (${c.linesCovered} of ${c.linesValid} lines, ${c.format})${vs}.`,
+      `${c.unit === 'lines' ? 'Line' : 'Statement'} coverage: **${c.percent}%** (${c.linesCovered} of ${c.linesValid} ${c.unit}, ${c.format})${vs}.`,
+    );
+  }
+  if (g.coverageProblem) {
+    out.push(
+      `> [!WARNING]\n> Coverage was not read (not blocking: no coverage-threshold is set): ${g.coverageProblem}`,
     );
   }
   if (g.outputTail && g.outputTail.lines.some((l) => l.trim() !== '')) {
@@ -146,6 +175,12 @@ function gateSection(g: GateResult): string {
     );
   }
   return out.length > 1 ? out.join('\n\n') : '';
+}
+
+/** Says how many of a list have annotations, only when some do (GitHub shows 10 per level a step). */
+function annotatedNote(annotated: number, total: number): string {
+  if (annotated === 0) return '';
+  return annotated >= total ? '; each also annotated' : `; the first ${annotated} also annotated`;
 }
 
 const MAX_LISTED_FINDINGS = 100;

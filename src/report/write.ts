@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import { redact } from '../secrets';
-import type { Annotation } from '../types';
+import { ANNOTATION_CAP, type Annotation } from '../types';
 
 /** The runner edge: outputs, annotations and the job summary, all passed through `redact`. */
 export function writeOutputs(outputs: Record<string, string>): void {
@@ -10,14 +10,18 @@ export function writeOutputs(outputs: Record<string, string>): void {
 
 /**
  * GitHub places an annotation by a path relative to the repository root (GITHUB_WORKSPACE); stage
- * results give paths relative to working-directory.
+ * results give paths relative to working-directory. Only the first ANNOTATION_CAP of each level
+ * are written: the rest would be dropped by GitHub anyway, and stages say in the summary which
+ * of theirs were annotated.
  */
 export function writeAnnotations(
   annotations: Annotation[],
   workDir: string,
   workspace = process.env.GITHUB_WORKSPACE,
 ): void {
+  const written = { error: 0, warning: 0, notice: 0 };
   for (const a of annotations) {
+    if (written[a.level]++ >= ANNOTATION_CAP) continue;
     const file = a.file && workspace ? path.relative(workspace, path.resolve(workDir, a.file)) : a.file;
     const props = { title: a.title && redact(a.title), file, startLine: a.line };
     const message = redact(a.message);

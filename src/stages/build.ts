@@ -5,7 +5,10 @@ import type { Log } from '../log';
 import type { RunContext } from '../context';
 import type { StageResult } from '../types';
 import { listContextFiles } from '../build/context-files';
-import { buildImage, DockerStreamError, imageLabels, lookupRemote, pushImage } from '../build/docker-image';
+import { cacheFromCandidates, eventCommits, gitParents } from '../build/cache-from';
+import { buildLine, describeBuild, type BuildInfo } from '../build/describe';
+import { BuildError, buildImage, type BuildOutcome } from '../build/build-image';
+import { DockerStreamError, imageLabels, lookupRemote, pushImage } from '../build/docker-image';
 import { resolveAuth, type ResolvedAuth } from '../build/registry-auth';
 import { registerSecret } from '../secrets';
 
@@ -20,6 +23,8 @@ export interface BuildResult extends StageResult {
   tags: string[];
   /** Docker's last lines when the build or push failed. */
   lastLines?: string[];
+  /** What the build did, for the summary: when it ran. */
+  info?: BuildInfo;
 }
 
 export interface BuildOptions {
@@ -90,8 +95,13 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
   const repo = b.image!;
   const image = `${repo}:${o.ctx.sha}`;
   const push = b.push && o.mayPush;
-  const base = { image, buildSkipped: false, pushed: false, tags: [o.ctx.sha, ...b.tags] };
-  const docker = o.docker ?? new Docker();
+  const base: Omit<BuildResult, 'status' | 'detail'> = {
+    image,
+    buildSkipped: false,
+    pushed: false,
+    tags: [o.ctx.sha, ...b.tags],
+  };
+  const docker = o.docker ?? new Docker(engineOptions());
   await pingEngine(docker);
 
   const auth = o.access.auth;
@@ -130,9 +140,12 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
     [GATE_LABEL]: o.gateLabel,
     ...b.labels,
   };
+  const cacheFrom = b.buildCache === 'registry' ? await existingCacheRefs(docker, repo, o, auth) : [];
   o.log.info(`Building ${image} from ${contextDir} (${b.dockerfile})…`);
+  const started = Date.now();
+  let outcome: BuildOutcome;
   try {
-    await buildImage(
+    outcome = await buildImage(
       docker,
       {
         contextDir,
@@ -143,22 +156,43 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
         target: b.buildTarget,
         labels,
         auth,
+        secrets: new Map(Object.entries(b.buildSecrets)),
+        cacheFrom,
+        inlineCache: b.buildCache === 'registry',
       },
       o.log.info,
     );
   } catch (err) {
+    const missing = err instanceof BuildError ? err.missingSecrets : [];
+    if (missing.length > 0) {
+      return failure(
+        base,
+        `docker build failed (the Dockerfile asked for secret ${missing.join(', ')}, which build-secrets does not define)`,
+        err,
+        `Add ${missing.map((m) => `\`${m}=…\``).join(' and ')} to build-secrets, or fix the secret id in the Dockerfile's RUN --mount.`,
+      );
+    }
     return failure(
       base,
       'docker build failed',
       err,
-      "Fix the Dockerfile or build context (Docker's message and last lines are above), then push again.",
+      err instanceof BuildError && err.fallbackReason
+        ? 'Run the build on an engine with BuildKit (Docker 18.09 or later, Linux), or remove build-secrets.'
+        : "Fix the Dockerfile or build context (Docker's message and last lines are above), then push again.",
     );
   }
+  const info = describeBuild(outcome, b.buildCache, cacheFrom, (Date.now() - started) / 1000);
+  info.sizeBytes = (await docker.getImage(outcome.id).inspect()).Size;
+  if (outcome.missingSecrets.length > 0)
+    o.log.warn(
+      `The Dockerfile asked for secret ${outcome.missingSecrets.join(', ')}, which build-secrets does not define: its RUN step ran without it.`,
+    );
+  o.log.info(buildLine(info));
   for (const tag of b.tags) await docker.getImage(image).tag({ repo, tag });
 
   if (!push) {
     const why = o.mayPush ? 'push is false' : 'pull requests never push';
-    return { ...base, status: 'passed', detail: `built ${image}; not pushed (${why})` };
+    return { ...base, status: 'passed', detail: `built ${image}; not pushed (${why})`, info };
   }
 
   let digest: string | undefined;
@@ -176,6 +210,7 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
       'Check that the registry is reachable and that the credentials may push to this repository.',
     );
   }
+  base.info = info;
   if (!digest)
     return { ...base, status: 'failed', detail: `pushed ${image} but the registry reported no digest` };
   return {
@@ -197,6 +232,45 @@ function failure(
   const message = err instanceof Error ? err.message : String(err);
   const lastLines = err instanceof DockerStreamError ? err.lastLines : undefined;
   return { ...base, status: 'failed', detail: `${what}: ${message.split('\n')[0]}`, hint, lastLines };
+}
+
+/** The docker CLI's DOCKER_API_VERSION pins the API version spoken to the engine; so does it here. */
+function engineOptions(env: NodeJS.ProcessEnv = process.env): Docker.DockerOptions {
+  const v = env.DOCKER_API_VERSION?.trim();
+  return v ? { version: v.startsWith('v') ? v : `v${v}` } : {};
+}
+
+/**
+ * The cache candidates that exist in the registry. A missing or unreadable ref is skipped
+ * quietly (debug log only): cache is an optimisation and must never fail a build.
+ */
+async function existingCacheRefs(
+  docker: Docker,
+  repo: string,
+  o: BuildOptions,
+  auth: BuildOptions['access']['auth'],
+): Promise<string[]> {
+  const commits = [...gitParents(o.workDir, o.ctx.sha), ...eventCommits(o.ctx.payload)];
+  const candidates = cacheFromCandidates(repo, o.ctx.sha, commits);
+  const found = await Promise.all(
+    candidates.map(async (ref) => {
+      try {
+        return (await lookupRemote(docker, ref, auth)).exists ? ref : undefined;
+      } catch (err) {
+        o.log.debug(`Not using ${ref} as build cache: ${(err as Error).message}`);
+        return undefined;
+      }
+    }),
+  );
+  const refs = found.filter((r): r is string => r !== undefined);
+  o.log.info(
+    refs.length > 0
+      ? `Build cache from the registry: ${refs.join(', ')}.`
+      : candidates.length > 0
+        ? `Build cache: none of ${candidates.length} earlier image(s) is in the registry; building from local cache only.`
+        : 'Build cache: no earlier commit known (no git parents, no event "before"); building from local cache only.',
+  );
+  return refs;
 }
 
 async function pingEngine(docker: Docker): Promise<void> {

@@ -2,16 +2,34 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { GateInputs } from '../inputs';
 import type { Log } from '../log';
-import type { Annotation, StageResult } from '../types';
-import { parseCoverage, type CoverageReport } from '../gate/coverage';
-import { mergeReports, parseJUnit, type TestCaseFailure, type TestReport } from '../gate/junit';
+import { ANNOTATION_CAP, type Annotation, type StageResult } from '../types';
+import { CoverageFormatError, readCoverageFile, type CoverageReport } from '../gate/coverage';
+import { mergeReports, readJUnitFile, type TestCaseFailure, type TestReport } from '../gate/junit';
 import { applyQuarantine } from '../gate/quarantine';
 import { globFiles } from '../util/glob';
 import { runShell } from '../util/shell';
 
+/**
+ * GitHub shows at most 10 error and 10 warning (and 10 notice) annotations per step; more are
+ * dropped silently. The gate asks for no more than that (its annotations are written first), so
+ * the summary can say which exist.
+ */
+const ANNOTATIONS_PER_LEVEL = ANNOTATION_CAP;
+/** Failures printed one a line in the gate log (the summary lists fewer). */
+const MAX_LOGGED_FAILURES = 5000;
+
+export interface GateTests extends Omit<TestReport, 'failures'> {
+  blocking: TestCaseFailure[];
+  quarantined: TestCaseFailure[];
+  /** How many of each list were written as annotations (the first ones). */
+  annotated: { blocking: number; quarantined: number; flaky: number };
+}
+
 export interface GateResult extends StageResult {
-  tests?: Omit<TestReport, 'failures'> & { blocking: TestCaseFailure[]; quarantined: TestCaseFailure[] };
+  tests?: GateTests;
   coverage?: CoverageReport & { threshold?: number };
+  /** The coverage file could not be read and no threshold depends on it: a warning, not a failure. */
+  coverageProblem?: string;
   /** Last lines of the command that failed, for the summary. */
   outputTail?: { command: 'lint-command' | 'test-command'; exitCode: number; lines: string[] };
   annotations: Annotation[];
@@ -54,22 +72,19 @@ export async function runGate(gate: GateInputs, workDir: string, log: Log): Prom
   const problems: string[] = [];
 
   if (gate.junitFiles.length > 0) {
-    const tests = readTests(gate, workDir);
+    const tests = await readTests(gate, workDir);
     result.tests = tests;
-    for (const f of [...tests.blocking, ...tests.quarantined]) {
-      const quarantined = tests.quarantined.includes(f);
-      result.annotations.push({
-        level: quarantined ? 'warning' : 'error',
-        title: `${quarantined ? 'Quarantined test failed' : 'Test failed'}: ${f.name}`,
-        message: f.message || 'failed',
-        file: f.file,
-        line: f.line,
-      });
-    }
+    result.annotations.push(...testAnnotations(tests));
     if (tests.blocking.length > 0) problems.push(`${tests.blocking.length} of ${tests.total} tests failed`);
+    const hidden = tests.mismatches.filter((m) => m.blocking);
+    if (hidden.length > 0)
+      problems.push(
+        `${hidden.length} test suite(s) declare more failures than they show (${hidden[0]?.reportFile}: ${hidden[0]?.message})`,
+      );
     log.info(
-      `Tests: ${tests.total} run, ${tests.failed} failed (${tests.quarantined.length} quarantined), ${tests.skipped} skipped.`,
+      `Tests: ${tests.total} run, ${tests.failed} failed (${tests.quarantined.length} quarantined), ${tests.flaky} flaky (passed on a rerun), ${tests.skipped} skipped.`,
     );
+    logFailures(log, tests);
   }
 
   // A non-zero exit is excused only when the reports explain it entirely by quarantined tests.
@@ -84,15 +99,22 @@ export async function runGate(gate: GateInputs, workDir: string, log: Log): Prom
   }
 
   if (gate.coverageFile) {
-    const coverage = readCoverage(gate.coverageFile, workDir);
-    result.coverage = { ...coverage, threshold: gate.coverageThreshold };
-    log.info(
-      `Line coverage: ${coverage.percent}% (${coverage.linesCovered}/${coverage.linesValid}, ${coverage.format}).`,
-    );
-    if (gate.coverageThreshold !== undefined && coverage.percent < gate.coverageThreshold) {
-      problems.push(
-        `line coverage ${coverage.percent}% is below coverage-threshold ${gate.coverageThreshold}%`,
+    const read = await readCoverage(gate.coverageFile, workDir, gate.coverageThreshold !== undefined);
+    if ('problem' in read) {
+      result.coverageProblem = read.problem;
+      result.annotations.push({ level: 'warning', title: 'Coverage not read', message: read.problem });
+      log.info(`Coverage not read (no coverage-threshold, so not blocking): ${read.problem}`);
+    } else {
+      const coverage = read.coverage;
+      result.coverage = { ...coverage, threshold: gate.coverageThreshold };
+      log.info(
+        `${coverage.unit === 'lines' ? 'Line' : 'Statement'} coverage: ${coverage.percent}% (${coverage.linesCovered}/${coverage.linesValid} ${coverage.unit}, ${coverage.format}).`,
       );
+      if (gate.coverageThreshold !== undefined && coverage.percent < gate.coverageThreshold) {
+        problems.push(
+          `${coverage.unit === 'lines' ? 'line' : 'statement'} coverage ${coverage.percent}% is below coverage-threshold ${gate.coverageThreshold}%`,
+        );
+      }
     }
   }
 
@@ -101,36 +123,126 @@ export async function runGate(gate: GateInputs, workDir: string, log: Log): Prom
     result.detail = problems.join('; ');
     result.hint = 'Fix the failing checks shown in the summary and the gate log, then push again.';
   } else {
-    const tests = excused
-      ? `tests passed except ${result.tests!.quarantined.length} quarantined`
-      : 'tests passed';
+    const t = result.tests;
+    const tests = excused && t ? `tests passed except ${t.quarantined.length} quarantined` : 'tests passed';
     const parts = [gate.lintCommand && 'lint passed', gate.testCommand && tests];
+    if (t && t.flaky > 0) parts.push(`${t.flaky} flaky (passed on a rerun)`);
     if (result.coverage) parts.push(`coverage ${result.coverage.percent}%`);
+    if (result.coverageProblem) parts.push('coverage not read (see the summary)');
     result.detail = parts.filter(Boolean).join(', ') || 'reports read';
   }
   return result;
 }
 
-function readTests(gate: GateInputs, workDir: string): NonNullable<GateResult['tests']> {
+async function readTests(gate: GateInputs, workDir: string): Promise<GateTests> {
   const files = globFiles(workDir, gate.junitFiles);
   if (files.length === 0) {
     throw new Error(
       `junit-files matched no file (${gate.junitFiles.join(', ')} under ${workDir}); did the test command write its report there?`,
     );
   }
-  const report = mergeReports(
-    files.map((f) => parseJUnit(fs.readFileSync(f, 'utf8'), path.relative(workDir, f))),
-  );
+  // One file at a time: a 50 MB report is streamed, and two at once would only compete.
+  const reports: TestReport[] = [];
+  for (const f of files) reports.push(await readJUnitFile(f, path.relative(workDir, f)));
+  const report = mergeReports(reports);
   const { blocking, quarantined } = applyQuarantine(report.failures, gate.quarantine);
-  return { total: report.total, failed: report.failed, skipped: report.skipped, blocking, quarantined };
+  const { total, failed, skipped, flaky, flakyTests, mismatches } = report;
+  return {
+    ...{ total, failed, skipped, flaky, flakyTests, mismatches },
+    blocking,
+    quarantined,
+    annotated: { blocking: 0, quarantined: 0, flaky: 0 },
+  };
 }
 
-function readCoverage(file: string, workDir: string): CoverageReport {
-  const full = path.resolve(workDir, file);
-  if (!fs.existsSync(full)) {
-    throw new Error(
-      `coverage-file ${file} does not exist (looked for ${full}); did the test command write it?`,
-    );
+/**
+ * The first failures as annotations, within GitHub's per-level cap: errors for blocking failures
+ * (a suite hiding a failure first), warnings for suites whose counts disagree and for quarantined
+ * failures, notices for flaky tests. Records in `tests.annotated` how many of each were written.
+ */
+function testAnnotations(tests: GateTests): Annotation[] {
+  const errors: Annotation[] = [];
+  const warnings: Annotation[] = [];
+  const notices: Annotation[] = [];
+  const room = (list: Annotation[]): boolean => list.length < ANNOTATIONS_PER_LEVEL;
+  for (const m of tests.mismatches) {
+    const list = m.blocking ? errors : warnings;
+    if (room(list))
+      list.push({
+        level: m.blocking ? 'error' : 'warning',
+        title: m.blocking ? 'Test report may hide a failure' : 'Test report counts disagree',
+        message: `${m.reportFile}${m.line ? ` line ${m.line}` : ''}: ${m.message}`,
+      });
   }
-  return parseCoverage(fs.readFileSync(full, 'utf8'));
+  for (const f of tests.blocking) {
+    if (!room(errors)) break;
+    errors.push(failureAnnotation('error', 'Test failed', f));
+    tests.annotated.blocking++;
+  }
+  for (const f of tests.quarantined) {
+    if (!room(warnings)) break;
+    warnings.push(failureAnnotation('warning', 'Quarantined test failed', f));
+    tests.annotated.quarantined++;
+  }
+  for (const f of tests.flakyTests) {
+    if (!room(notices)) break;
+    notices.push({
+      level: 'notice',
+      title: `Flaky test (passed on a rerun): ${f.name}`,
+      message: `failed ${f.failedAttempts} time(s) before passing: ${f.message}`,
+      file: f.file,
+      line: f.line,
+    });
+    tests.annotated.flaky++;
+  }
+  return [...errors, ...warnings, ...notices];
+}
+
+function failureAnnotation(level: 'error' | 'warning', what: string, f: TestCaseFailure): Annotation {
+  return { level, title: `${what}: ${f.name}`, message: f.message || 'failed', file: f.file, line: f.line };
+}
+
+/** Every failure, one line each, so the log holds what the summary and annotations cannot. */
+function logFailures(log: Log, tests: GateTests): void {
+  const lines = [
+    ...tests.blocking.map((f) => `FAILED ${label(f)}: ${f.message}`),
+    ...tests.quarantined.map((f) => `QUARANTINED ${label(f)}: ${f.message}`),
+    ...tests.flakyTests.map((f) => `FLAKY ${f.classname ? `${f.classname} › ` : ''}${f.name}: ${f.message}`),
+    ...tests.mismatches.map(
+      (m) => `${m.blocking ? 'HIDDEN FAILURE?' : 'COUNTS'} ${m.reportFile}: ${m.message}`,
+    ),
+  ];
+  for (const l of lines.slice(0, MAX_LOGGED_FAILURES)) log.info(l);
+  if (lines.length > MAX_LOGGED_FAILURES)
+    log.info(`…and ${lines.length - MAX_LOGGED_FAILURES} more; open the JUnit reports for the rest.`);
+}
+
+function label(f: TestCaseFailure): string {
+  const where = f.file ? ` (${f.file}${f.line ? `:${f.line}` : ''})` : ` (${f.reportFile})`;
+  return `${f.classname ? `${f.classname} › ` : ''}${f.name}${where}`;
+}
+
+/**
+ * With a threshold, a coverage file that is missing or unreadable fails the gate (the threshold
+ * cannot be checked); without one, coverage is informational and the problem is a warning.
+ */
+async function readCoverage(
+  file: string,
+  workDir: string,
+  required: boolean,
+): Promise<{ coverage: CoverageReport } | { problem: string }> {
+  const full = path.resolve(workDir, file);
+  let problem: string;
+  if (!fs.existsSync(full)) {
+    problem = `coverage-file ${file} does not exist (looked for ${full}); did the test command write it?`;
+  } else {
+    try {
+      return { coverage: await readCoverageFile(full) };
+    } catch (err) {
+      if (!(err instanceof CoverageFormatError)) throw err;
+      problem = `coverage-file ${file}: ${err.message}`;
+    }
+  }
+  if (required) throw new Error(`${problem} (coverage-threshold needs it)`);
+  return { problem };
 }

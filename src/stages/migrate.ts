@@ -88,7 +88,10 @@ export async function runMigrate(m: MigrateInputs, o: MigrateOptions): Promise<M
 
   // 2. Lint what is pending; files already applied only inform it (column types).
   if (m.migrationLint !== 'off' && pending.length > 0) {
-    r.findings = await lintMigrations(pending, { context: files.filter((f) => !pending.includes(f)) });
+    r.findings = await lintMigrations(pending, {
+      context: files.filter((f) => !pending.includes(f)),
+      builtInRunner: !m.migrateCommand,
+    });
     r.annotations = r.findings.map((f) => ({
       level: f.allowed ? 'notice' : m.migrationLint === 'error' ? 'error' : 'warning',
       title: `${f.allowed ? 'Allowed: ' : ''}${f.rule}`,

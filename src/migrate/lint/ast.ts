@@ -69,18 +69,41 @@ function defElemTrue(d: DefElem): boolean {
   return true;
 }
 
-/** Every function name called anywhere inside an expression tree (last part of the name, lower-case). */
-export function calledFunctions(expr: unknown, out: string[] = []): string[] {
+/** A called function's name: `schema` only when the call qualified it. Lower-cased. */
+export interface FuncName {
+  schema?: string;
+  name: string;
+}
+
+/** Every function called anywhere inside an expression tree. */
+export function calledFunctions(expr: unknown, out: FuncName[] = []): FuncName[] {
   if (Array.isArray(expr)) {
     for (const e of expr) calledFunctions(e, out);
   } else if (expr !== null && typeof expr === 'object') {
     for (const [key, value] of Object.entries(expr)) {
       if (key === 'FuncCall') {
-        const name = strings((value as { funcname?: Node[] }).funcname).pop();
-        if (name) out.push(name.toLowerCase());
+        const parts = strings((value as { funcname?: Node[] }).funcname).map((p) => p.toLowerCase());
+        const name = parts.pop();
+        if (name) out.push(parts.length > 0 ? { schema: parts[parts.length - 1], name } : { name });
       }
       calledFunctions(value, out);
     }
   }
   return out;
+}
+
+/** Columns a CHECK expression proves NOT NULL: `col IS NOT NULL`, alone or as a top-level AND term. */
+export function notNullColumns(expr: Node | undefined): string[] {
+  if (!expr) return [];
+  if ('BoolExpr' in expr && expr.BoolExpr.boolop === 'AND_EXPR')
+    return (expr.BoolExpr.args ?? []).flatMap((a) => notNullColumns(a));
+  if ('NullTest' in expr && expr.NullTest.nulltesttype === 'IS_NOT_NULL') {
+    const arg = expr.NullTest.arg;
+    if (arg && 'ColumnRef' in arg) {
+      const fields = strings(arg.ColumnRef.fields);
+      const col = fields[fields.length - 1];
+      if (col && fields.length === (arg.ColumnRef.fields ?? []).length) return [col];
+    }
+  }
+  return [];
 }

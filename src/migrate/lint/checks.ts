@@ -1,4 +1,5 @@
 import type {
+  AlterDomainStmt,
   AlterTableStmt,
   ColumnDef,
   Constraint,
@@ -8,9 +9,19 @@ import type {
   RangeVar,
   ReindexStmt,
 } from 'libpg-query';
-import { calledFunctions, colType, optionOn, qualifiedKey, rangeVarKey, strings } from './ast';
+import {
+  calledFunctions,
+  colType,
+  notNullColumns,
+  optionOn,
+  qualifiedKey,
+  rangeVarKey,
+  strings,
+} from './ast';
 import { ColumnTypes, isBinaryCoercible } from './column-types';
+import { NotNullChecks } from './not-null-checks';
 import type { RuleId } from './rules';
+import { isKnownNonVolatile } from './volatility';
 
 /** A rule a statement breaks; `newTable` when it targets a table created earlier in the file. */
 export interface Hit {
@@ -18,39 +29,37 @@ export interface Hit {
   newTable: boolean;
 }
 
+/**
+ * What earlier migrations established, carried through a directory linted in order: column types
+ * (for alter-column-type) and NOT NULL checks (for set-not-null).
+ */
+export class Knowledge {
+  readonly columns = new ColumnTypes();
+  readonly checks = new NotNullChecks();
+
+  resetTable(table: string): void {
+    this.columns.resetTable(table);
+    this.checks.resetTable(table);
+  }
+}
+
 /** What earlier statements of the file established. */
 export class FileState {
   readonly newTables = new Set<string>();
   /** Indexes created (in this file) on tables created in this file. */
   readonly newIndexes = new Set<string>();
+  /** `table\0constraint` for constraints this file added NOT VALID: validating them here is too soon. */
+  readonly notValidHere = new Set<string>();
   inTransaction = false;
-  constructor(readonly columns: ColumnTypes) {}
+  /**
+   * @param viewsCreated views the whole file creates: a table renamed to make room for a view of
+   *   its old name stays readable and writable (simple views are updatable) within one transaction.
+   */
+  constructor(
+    readonly known: Knowledge,
+    readonly viewsCreated: ReadonlySet<string> = new Set(),
+  ) {}
 }
-
-/**
- * Functions whose result differs per row, so a DEFAULT using them cannot be stored once in the
- * catalogue (PostgreSQL 11's fast default) and every row is rewritten. now(), current_timestamp
- * and friends are STABLE and fine. User-defined functions are not known here and pass.
- */
-const VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set([
-  'random',
-  'random_normal',
-  'gen_random_uuid',
-  'uuidv4',
-  'uuidv7',
-  'uuid_generate_v1',
-  'uuid_generate_v1mc',
-  'uuid_generate_v4',
-  'clock_timestamp',
-  'timeofday',
-  'nextval',
-  'currval',
-  'setval',
-  'txid_current',
-  'pg_current_xact_id',
-  'gen_random_bytes',
-  'gen_salt',
-]);
 
 const SERIAL_TYPES: ReadonlySet<string> = new Set([
   'serial',
@@ -103,17 +112,22 @@ export function checkStatement(node: Node, st: FileState): Hit[] {
     return [hit('cluster', rel !== undefined && st.newTables.has(rangeVarKey(rel)))];
   }
   if ('TruncateStmt' in node) return [hit('truncate')];
+  if ('DropdbStmt' in node) return [hit('drop-database')];
+  if ('AlterDomainStmt' in node) return checkAlterDomain(node.AlterDomainStmt);
   if ('RenameStmt' in node) {
     const s = node.RenameStmt;
     const key = rangeVarKey(s.relation);
     if (s.renameType === 'OBJECT_COLUMN' && s.relationType === 'OBJECT_TABLE') {
-      st.columns.renameColumn(key, s.subname ?? '', s.newname ?? '');
+      st.known.columns.renameColumn(key, s.subname ?? '', s.newname ?? '');
+      st.known.checks.renameColumn(key, s.subname ?? '', s.newname ?? '');
       return [hit('rename-column', st.newTables.has(key))];
     }
     if (s.renameType === 'OBJECT_TABLE') {
       const to = rangeVarKey({ schemaname: s.relation?.schemaname, relname: s.newname });
-      st.columns.renameTable(key, to);
+      st.known.columns.renameTable(key, to);
+      st.known.checks.renameTable(key, to);
       if (st.newTables.has(key)) st.newTables.add(to);
+      if (st.viewsCreated.has(key)) return [];
       return [hit('rename-table', st.newTables.has(key))];
     }
   }
@@ -127,7 +141,7 @@ function hit(rule: RuleId, newTable = false): Hit {
 function createdTable(rel: RangeVar | undefined, st: FileState): string {
   const key = rangeVarKey(rel);
   st.newTables.add(key);
-  st.columns.resetTable(key);
+  st.known.resetTable(key);
   return key;
 }
 
@@ -135,10 +149,15 @@ function checkCreateTable(s: CreateStmt, st: FileState): Hit[] {
   const key = createdTable(s.relation, st);
   const hits: Hit[] = [];
   for (const elt of s.tableElts ?? []) {
+    if ('Constraint' in elt) {
+      recordCheck(elt.Constraint, key, st);
+      continue;
+    }
     if (!('ColumnDef' in elt)) continue;
     const col = elt.ColumnDef;
+    for (const c of col.constraints ?? []) if ('Constraint' in c) recordCheck(c.Constraint, key, st);
     const type = colType(col.typeName);
-    if (col.colname) st.columns.set(key, col.colname, type);
+    if (col.colname) st.known.columns.set(key, col.colname, type);
     if (type.name === 'json') hits.push(hit('json-column', true));
   }
   return hits;
@@ -153,7 +172,7 @@ function checkDrop(s: DropStmt, st: FileState): Hit[] {
       return [hit('drop-index-non-concurrent', allNew)];
     }
     case 'OBJECT_TABLE':
-      for (const parts of objects) st.columns.resetTable(qualifiedKey(parts));
+      for (const parts of objects) st.known.resetTable(qualifiedKey(parts));
       return [
         hit(
           'drop-table',
@@ -169,6 +188,8 @@ function checkDrop(s: DropStmt, st: FileState): Hit[] {
 
 function checkReindex(s: ReindexStmt, st: FileState): Hit[] {
   if (optionOn(s.params, 'concurrently')) return st.inTransaction ? [hit('concurrently-in-transaction')] : [];
+  // REINDEX SYSTEM has no CONCURRENTLY form (system catalogs cannot be reindexed concurrently).
+  if (s.kind === 'REINDEX_OBJECT_SYSTEM') return [];
   const isNew =
     (s.kind === 'REINDEX_OBJECT_TABLE' && st.newTables.has(rangeVarKey(s.relation))) ||
     (s.kind === 'REINDEX_OBJECT_INDEX' && st.newIndexes.has(s.relation?.relname ?? ''));
@@ -195,19 +216,35 @@ function checkAlterTable(s: AlterTableStmt, st: FileState): Hit[] {
         if (def && 'ColumnDef' in def) alterType(def.ColumnDef, key, cmd.name ?? '', st, add);
         break;
       case 'AT_SetNotNull':
-        add('set-not-null');
+        // PostgreSQL 12+ proves NOT NULL from a valid CHECK (col IS NOT NULL) and skips the scan.
+        if (!st.known.checks.hasValid(key, cmd.name ?? '')) add('set-not-null');
+        break;
+      case 'AT_DropNotNull':
+        add('drop-not-null');
         break;
       case 'AT_AddConstraint':
-        if (def && 'Constraint' in def) addConstraint(def.Constraint, add);
+        if (def && 'Constraint' in def) {
+          addConstraint(def.Constraint, add);
+          recordCheck(def.Constraint, key, st);
+          if (def.Constraint.skip_validation && def.Constraint.conname)
+            st.notValidHere.add(`${key}\0${def.Constraint.conname}`);
+        }
+        break;
+      case 'AT_ValidateConstraint':
+        if (st.notValidHere.has(`${key}\0${cmd.name ?? ''}`)) add('validate-in-same-migration');
+        st.known.checks.validate(key, cmd.name ?? '');
+        break;
+      case 'AT_DropConstraint':
+        st.known.checks.drop(key, cmd.name ?? '');
         break;
       case 'AT_DropColumn':
-        st.columns.dropColumn(key, cmd.name ?? '');
+        st.known.columns.dropColumn(key, cmd.name ?? '');
         add('drop-column');
         break;
       case 'AT_DetachPartition':
-        if (def && 'PartitionCmd' in def && def.PartitionCmd.concurrent && st.inTransaction) {
-          add('concurrently-in-transaction');
-        }
+        if (def && 'PartitionCmd' in def && def.PartitionCmd.concurrent) {
+          if (st.inTransaction) add('concurrently-in-transaction');
+        } else add('detach-partition-non-concurrent');
         break;
       default:
         break;
@@ -216,9 +253,25 @@ function checkAlterTable(s: AlterTableStmt, st: FileState): Hit[] {
   return hits;
 }
 
+/**
+ * Remembers a named constraint: a CHECK with the columns it proves NOT NULL (valid unless added
+ * NOT VALID); any other with none, so that validating it later is not mistaken for an unseen one.
+ */
+function recordCheck(c: Constraint, table: string, st: FileState): void {
+  if (!c.conname) return;
+  const columns = c.contype === 'CONSTR_CHECK' ? notNullColumns(c.raw_expr) : [];
+  st.known.checks.add(table, c.conname, columns, !c.skip_validation);
+}
+
+function checkAlterDomain(s: AlterDomainStmt): Hit[] {
+  // 'C': ADD CONSTRAINT. NOT VALID skips the check of existing values (CHECK only).
+  if (s.subtype !== 'C' || !s.def || !('Constraint' in s.def)) return [];
+  return s.def.Constraint.skip_validation ? [] : [hit('alter-domain-add-constraint')];
+}
+
 function addColumn(col: ColumnDef, table: string, st: FileState, add: (rule: RuleId) => void): void {
   const type = colType(col.typeName);
-  if (col.colname) st.columns.set(table, col.colname, type);
+  if (col.colname) st.known.columns.set(table, col.colname, type);
   if (type.name === 'json') add('json-column');
   const serial = SERIAL_TYPES.has(type.name) && !type.array;
   if (serial) add('add-column-serial');
@@ -230,7 +283,7 @@ function addColumn(col: ColumnDef, table: string, st: FileState, add: (rule: Rul
     switch (c.contype) {
       case 'CONSTR_DEFAULT':
         providesValue = true;
-        if (calledFunctions(c.raw_expr).some((f) => VOLATILE_FUNCTIONS.has(f)))
+        if (calledFunctions(c.raw_expr).some((f) => !isKnownNonVolatile(f)))
           add('add-column-volatile-default');
         break;
       case 'CONSTR_GENERATED':
@@ -247,6 +300,7 @@ function addColumn(col: ColumnDef, table: string, st: FileState, add: (rule: Rul
         break;
       default:
         addConstraint(c, add);
+        recordCheck(c, table, st);
     }
   }
   if (notNull && !providesValue) add('add-column-not-null-without-default');
@@ -260,11 +314,11 @@ function alterType(
   add: (rule: RuleId) => void,
 ): void {
   const to = colType(col.typeName);
-  const from = st.columns.get(table, column);
+  const from = st.known.columns.get(table, column);
   // USING always rewrites: PostgreSQL evaluates the expression for every row.
   if (col.raw_default !== undefined || !from || !isBinaryCoercible(from, to)) add('alter-column-type');
   if (to.name === 'json') add('json-column');
-  st.columns.set(table, column, to);
+  st.known.columns.set(table, column, to);
 }
 
 function addConstraint(c: Constraint, add: (rule: RuleId) => void): void {

@@ -2,9 +2,10 @@ import { loadModule, parseSync, SqlError } from 'libpg-query';
 import type { ParseResult } from 'libpg-query';
 import type { MigrationFile } from '../layout';
 import { allowedAbove, allowedInFile } from './allow';
-import { checkStatement, FileState } from './checks';
-import { ColumnTypes } from './column-types';
-import { RULE_IDS, RULES } from './rules';
+import { strayTransactionControl } from '../prepare';
+import { rangeVarKey } from './ast';
+import { checkStatement, FileState, Knowledge } from './checks';
+import { isAllowed, RULE_IDS, RULES } from './rules';
 import type { RuleId } from './rules';
 import { SqlSource } from './source';
 
@@ -34,31 +35,45 @@ function loadParser(): Promise<void> {
   return ready;
 }
 
-/**
- * Lint one migration. `columns` carries column types declared by earlier migrations (see
- * `lintMigrations`); a fresh one knows only what this file declares.
- */
-export async function lintMigration(file: MigrationFile, columns = new ColumnTypes()): Promise<Finding[]> {
-  await loadParser();
-  return lintParsed(file, columns);
+export interface LintOptions {
+  /**
+   * The built-in runner applies the migrations (default), rather than migrate-command: then an
+   * allow comment does not cover what the runner refuses anyway (transaction control, DROP DATABASE).
+   */
+  builtInRunner?: boolean;
 }
 
 /**
- * Lint several migrations in apply order. Column types declared by an earlier file inform later
- * ones (a varchar widened in 002 after 001 created it is not reported). `context` files (e.g. the
- * migrations already applied) only contribute that knowledge and are not reported on.
+ * Lint one migration. `known` carries what earlier migrations did (see `lintMigrations`); a fresh
+ * one knows only what this file does.
+ */
+export async function lintMigration(
+  file: MigrationFile,
+  known = new Knowledge(),
+  options: LintOptions = {},
+): Promise<Finding[]> {
+  await loadParser();
+  return lintParsed(file, known, options);
+}
+
+/**
+ * Lint several migrations in apply order, carrying what each did into the next: column types (a
+ * varchar widened in 002 after 001 created it is not reported) and validated NOT NULL checks (a
+ * SET NOT NULL in 003 after 001 added CHECK (col IS NOT NULL) NOT VALID and 002 validated it is
+ * not reported). `context` files (e.g. the migrations already applied) only contribute that
+ * knowledge and are not reported on.
  */
 export async function lintMigrations(
   files: MigrationFile[],
-  options: { context?: MigrationFile[] } = {},
+  options: LintOptions & { context?: MigrationFile[] } = {},
 ): Promise<Finding[]> {
   await loadParser();
-  const columns = new ColumnTypes();
-  for (const file of options.context ?? []) lintParsed(file, columns);
-  return files.flatMap((file) => lintParsed(file, columns));
+  const known = new Knowledge();
+  for (const file of options.context ?? []) lintParsed(file, known, options);
+  return files.flatMap((file) => lintParsed(file, known, options));
 }
 
-function lintParsed(file: MigrationFile, columns: ColumnTypes): Finding[] {
+function lintParsed(file: MigrationFile, known: Knowledge, options: LintOptions): Finding[] {
   const src = new SqlSource(file.sql);
   if (src.sql.trim() === '') return [];
   let tree: ParseResult;
@@ -67,8 +82,11 @@ function lintParsed(file: MigrationFile, columns: ColumnTypes): Finding[] {
   } catch (err) {
     return [syntaxError(file, src, err)];
   }
-  const state = new FileState(columns);
-  const findings: Finding[] = [];
+  const views = new Set<string>();
+  for (const raw of tree.stmts ?? [])
+    if (raw.stmt && 'ViewStmt' in raw.stmt) views.add(rangeVarKey(raw.stmt.ViewStmt.view));
+  const state = new FileState(known, views);
+  const findings: Finding[] = transactionControl(file, src, options);
   for (const raw of tree.stmts ?? []) {
     if (!raw.stmt) continue;
     const hits = checkStatement(raw.stmt, state);
@@ -83,7 +101,7 @@ function lintParsed(file: MigrationFile, columns: ColumnTypes): Finding[] {
     for (const { rule, newTable } of hits) {
       if (seen.has(rule) || (newTable && RULES[rule].exemptNewTable)) continue;
       seen.add(rule);
-      findings.push(finding(file, rule, lineIndex, statement, allowed.has(rule)));
+      findings.push(finding(file, rule, lineIndex, statement, mayAllow(rule, allowed, options)));
     }
   }
   return findings.sort(
@@ -102,10 +120,38 @@ function syntaxError(file: MigrationFile, src: SqlSource, err: unknown): Finding
       'syntax-error',
       lineIndex,
       oneLine(src.lines[lineIndex] ?? ''),
-      allowedInFile(src.lines).has(rule.id),
+      isAllowed(rule.id, allowedInFile(src.lines)),
     ),
     why: `${message}. ${rule.why}`,
   };
+}
+
+/**
+ * Transaction control as the built-in runner treats it: the runner's own file preparation says
+ * which statements it refuses, so the lint reports exactly those.
+ */
+function transactionControl(file: MigrationFile, src: SqlSource, options: LintOptions): Finding[] {
+  return strayTransactionControl(src.sql).map(({ statement, what }) => {
+    const lineIndex = src.lineOf(statement.start);
+    const f = finding(
+      file,
+      'transaction-control',
+      lineIndex,
+      oneLine(statement.text),
+      mayAllow('transaction-control', allowedAbove(src.lines, lineIndex), options),
+    );
+    return { ...f, why: `${capitalise(what)}. ${f.why}` };
+  });
+}
+
+/** Whether the allow comment's names cover `rule`, and may (see LintOptions.builtInRunner). */
+function mayAllow(rule: RuleId, names: ReadonlySet<string>, options: LintOptions): boolean {
+  if (RULES[rule].refusedByRunner && (options.builtInRunner ?? true)) return false;
+  return isAllowed(rule, names);
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function finding(

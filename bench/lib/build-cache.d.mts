@@ -1,0 +1,2 @@
+/** See build-cache.mjs. */
+export function forgetBuild(repo: string, token: string, since: Date): Promise<number>;

@@ -1,0 +1,2 @@
+-- expect: add-column-volatile-default
+ALTER TABLE documents ADD COLUMN meta jsonb DEFAULT myjsonb();

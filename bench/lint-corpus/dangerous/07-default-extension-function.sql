@@ -1,0 +1,2 @@
+-- expect: add-column-volatile-default
+ALTER TABLE sessions ADD COLUMN token uuid DEFAULT uuid_generate_v4();

@@ -1,0 +1,3 @@
+-- expect: transaction-control
+CREATE TABLE c (id int);
+COMMIT;

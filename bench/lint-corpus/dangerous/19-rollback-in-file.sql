@@ -1,0 +1,3 @@
+-- expect: transaction-control
+CREATE TABLE d (id int);
+ROLLBACK;

@@ -1,0 +1,2 @@
+-- expect: create-index-non-concurrent
+CREATE INDEX users_email_idx ON users (email);

@@ -1,0 +1,2 @@
+-- expect: add-unique-without-using-index
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);

@@ -1,0 +1,3 @@
+ALTER TABLE orders VALIDATE CONSTRAINT orders_total_nn;
+ALTER TABLE orders ALTER COLUMN total SET NOT NULL;
+ALTER TABLE orders DROP CONSTRAINT orders_total_nn;

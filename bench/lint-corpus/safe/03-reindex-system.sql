@@ -1,0 +1,2 @@
+-- expect: none
+REINDEX SYSTEM app;

@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TABLE orders ADD COLUMN updated_at timestamptz DEFAULT CURRENT_TIMESTAMP;

@@ -1,0 +1,3 @@
+-- expect: none
+ALTER TABLE users RENAME TO accounts;
+CREATE VIEW users AS SELECT * FROM accounts;

@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TABLE users ADD COLUMN nickname text;

@@ -1,0 +1,2 @@
+-- expect: none (linted as a directory, in order)
+CREATE TABLE customers (id bigint PRIMARY KEY, name varchar(50));

@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TABLE users ALTER COLUMN token SET DEFAULT gen_random_uuid();

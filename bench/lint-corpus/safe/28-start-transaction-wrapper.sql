@@ -1,0 +1,4 @@
+-- expect: none
+START TRANSACTION;
+ALTER TABLE users ADD COLUMN locale text DEFAULT 'en';
+END;

@@ -22,8 +22,9 @@
 // Usage: bash scripts/services.sh && npm run -s build && node bench/pipeline.mjs [--reps 5]
 //        [--github-latency 100] [--drain-timeout <d>] [--keep] [--trace]
 //   --drain-timeout  passes that input (default: not set, the action's default); for diagnosis only.
-//   --trace          prints one action run's log, each line stamped with its time since the spawn,
-//                    with its GitHub requests: where the time goes.
+//   --trace          one more push after the measured ones: its log, each line stamped with its
+//                    time since the spawn, with its GitHub requests and each file of dist/ loaded
+//                    (through __tests__/helpers/load-trace.cjs): where the time goes.
 // Exits 1 on errors (a deploy that did not end as expected), not on slow figures; prints whether
 // the goal (<= 1.2x by hand, process exit vs old container gone) is met.
 import crypto from 'node:crypto';
@@ -37,6 +38,7 @@ import {
   dockerInputs,
   killAction,
   PROXY,
+  ROOT,
   runAction,
   siteFile,
 } from './lib/action.mjs';
@@ -83,7 +85,7 @@ function commit(workspace, side, n) {
 }
 
 // --- through the action --------------------------------------------------------------------------
-async function throughAction(n) {
+async function throughAction(n, extraEnv = {}) {
   const v = commit(action.workspace, 'action', n);
   const before = github.requests.length;
   const stop = new AbortController();
@@ -94,7 +96,7 @@ async function throughAction(n) {
     label: `push-${n}`,
     sha: v.sha,
     runId: String(runId++),
-    env: { GITHUB_API_URL: github.url },
+    env: { GITHUB_API_URL: github.url, ...extraEnv },
     inputs: {
       ...dockerInputs({ image: IMAGE, app: APP, publicPort: PUBLIC_PORT }),
       'github-token': GITHUB_TOKEN,
@@ -299,9 +301,22 @@ try {
       `ratio ${ratio.toFixed(2)}× (answering: ${(aAns / hAns).toFixed(2)}×)`,
   );
   if (TRACE) {
-    const r = reps.at(-1).a;
-    console.log('trace of the last push through the action (ms since spawn):');
+    // One more push, not in the medians, with a preload noting each file of dist/ Node loads.
+    const loadTrace = path.join(action.runDir, 'load-trace.json');
+    const r = await throughAction(REPS + 1, {
+      NODE_OPTIONS: `--require ${path.join(ROOT, '__tests__/helpers/load-trace.cjs')}`,
+      SAFE_DEPLOY_LOAD_TRACE: loadTrace,
+    });
+    const loads = JSON.parse(fs.readFileSync(loadTrace, 'utf8'));
+    console.log(
+      `traced push (not in the medians): ${secs(r.doneMs)} to exit, ${secs(r.answeredMs)} to answering; ms since spawn:`,
+    );
     const events = [
+      { at: loads.ready - r.started, text: 'NODE   started, running JavaScript' },
+      ...loads.files.map((f) => ({
+        at: f.start - r.started,
+        text: `LOAD   ${path.basename(f.file)} (${Math.round(f.ms)} ms)`,
+      })),
       ...r.lines
         .filter((l) => !l.text.startsWith('::add-mask::'))
         .map((l) => ({ at: l.at, text: `LOG    ${l.text.slice(0, 120)}` })),

@@ -15,18 +15,20 @@
 // Y is live afterwards, so the next repetition rolls back to X: every measured run is a real
 // rollback to the version live before. Medians are reported. Only 127.0.0.1 is contacted.
 //
+// GitHub: every action run records its deployment in the tests' local GitHub fake (github-token
+// set, GITHUB_API_URL pointing at it), which answers each request after --github-latency ms
+// (default 100, a hosted runner's round trip to api.github.com); each run's request count is printed.
+//
 // Usage: bash scripts/services.sh && node bench/rollback.mjs [--reps 5] [--keep] [--trace-docker]
+//        [--github-latency 100]
 //   (or bash bench/rollback.sh [options])
 // Exits 1 on errors (a deploy or rollback that did not end as expected), not on slow figures;
 // prints whether the goal (<= 5 s and <= 1.5x the floor) is met.
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { clearInterval, setInterval } from 'node:timers';
 import {
   benchDirs,
   CADDY_RELOAD as RELOAD,
@@ -37,6 +39,8 @@ import {
   runAction as runBundledAction,
   siteFile,
 } from './lib/action.mjs';
+import { docker, get, median, pollUntil, POLL_MS, secs, swapByHand } from './lib/by-hand.mjs';
+import { DEFAULT_LATENCY_MS, startFakeGitHub } from './lib/fake-github.mjs';
 
 const APP = 'bench-rb';
 const ENVIRONMENT = 'production';
@@ -44,10 +48,8 @@ const IMAGE = '127.0.0.1:5000/bench-rollback';
 const PUBLIC_PORT = 18990;
 const SITE = siteFile(APP, ENVIRONMENT);
 const HAND_LABEL = 'safe-deploy-bench.rollback-by-hand';
-const POLL_MS = 20;
 const GOAL_S = 5;
 const GOAL_RATIO = 1.5;
-const DOCKER = fs.existsSync('/usr/local/bin/docker') ? '/usr/local/bin/docker' : 'docker';
 
 const args = process.argv.slice(2);
 const argAt = (name) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
@@ -56,107 +58,21 @@ const KEEP = args.includes('--keep');
 // --trace-docker: one more re-run after the measured ones, its Docker API calls logged through a
 // unix-socket relay (DOCKER_HOST): each call's start since the spawn and its duration.
 const TRACE = args.includes('--trace-docker');
-if (!Number.isInteger(REPS) || REPS < 1) {
-  console.error('usage: node bench/rollback.mjs [--reps N] [--keep] [--trace-docker]');
+const GITHUB_LATENCY = Number(argAt('github-latency') ?? DEFAULT_LATENCY_MS);
+if (!Number.isInteger(REPS) || REPS < 1 || !(GITHUB_LATENCY >= 0)) {
+  console.error('usage: node bench/rollback.mjs [--reps N] [--keep] [--trace-docker] [--github-latency MS]');
   process.exit(2);
 }
 
-const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const { runDir, workspace } = benchDirs('sd-bench-rb-');
+const github = await startFakeGitHub({ latencyMs: GITHUB_LATENCY });
+const GITHUB_TOKEN = 'ghs_benchRollbackToken0123456789';
 const nonce = crypto.randomBytes(3).toString('hex');
 
-// --- docker CLI ----------------------------------------------------------------------------------
-/** Runs the docker CLI; resolves with its trimmed stdout, rejects with its stderr. */
-function docker(argv, { input, allowFail = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = execFile(DOCKER, argv, { encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err && !allowFail)
-        reject(new Error(`docker ${argv.join(' ')}: ${(stderr || err.message).toString().trim()}`));
-      else resolve(err ? `error: ${(stderr || err.message).toString().trim()}` : stdout.trim());
-    });
-    if (input !== undefined) child.stdin.end(input);
-  });
-}
-
-// --- HTTP ----------------------------------------------------------------------------------------
-/** One GET on a new connection: { status, body } or { error }. */
-function get(port, urlPath, timeoutMs = 5_000) {
-  return new Promise((resolve) => {
-    const req = http.get(
-      { host: '127.0.0.1', port, path: urlPath, agent: false, timeout: timeoutMs },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode, body: body.trim() }));
-        res.on('error', (err) => resolve({ error: err.code ?? err.message }));
-      },
-    );
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-    req.on('error', (err) => resolve({ error: err.code ?? err.message }));
-  });
-}
-
-/**
- * Fires a GET every POLL_MS (a new connection each, overlapping when one is slow) until `ok`
- * accepts an answer; resolves with the time that answer arrived. Gives up after `timeoutMs`.
- */
-function pollUntil(port, urlPath, ok, timeoutMs = 60_000) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    let done = false;
-    let last = 'no answer yet';
-    let inFlight = 0;
-    const tick = () => {
-      if (done) return;
-      if (Date.now() - started > timeoutMs) {
-        done = true;
-        clearInterval(timer);
-        reject(
-          new Error(
-            `127.0.0.1:${port}${urlPath} did not answer as expected in ${timeoutMs} ms (last: ${last})`,
-          ),
-        );
-        return;
-      }
-      if (inFlight >= 100) return;
-      inFlight++;
-      get(port, urlPath).then((r) => {
-        inFlight--;
-        const at = Date.now();
-        if (done) return;
-        last = r.error ?? `HTTP ${r.status} ${JSON.stringify(r.body.slice(0, 40))}`;
-        if (ok(r)) {
-          done = true;
-          clearInterval(timer);
-          resolve(at);
-        }
-      });
-    };
-    const timer = setInterval(tick, POLL_MS);
-    tick();
-  });
-}
 const served = async () => {
   const r = await get(PUBLIC_PORT, '/');
   return r.error ? `error ${r.error}` : r.status === 200 ? r.body : `HTTP ${r.status}`;
 };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // --- the app versions ----------------------------------------------------------------------------
 const versions = {
@@ -181,6 +97,7 @@ const versions = {
  */
 async function runAction(label, version, { attempt = 1, watch, extraEnv = {} } = {}) {
   let watched;
+  const requestsBefore = github.requests.length;
   const run = await runBundledAction({
     runDir,
     workspace,
@@ -188,9 +105,10 @@ async function runAction(label, version, { attempt = 1, watch, extraEnv = {} } =
     sha: version.sha,
     runId: version.runId,
     attempt,
-    env: extraEnv,
+    env: { GITHUB_API_URL: github.url, ...extraEnv },
     inputs: {
       ...dockerInputs({ image: IMAGE, app: APP, publicPort: PUBLIC_PORT }),
+      'github-token': GITHUB_TOKEN,
       'test-command': 'true',
       'health-interval': '100ms',
       'health-timeout': '15s',
@@ -214,6 +132,7 @@ async function runAction(label, version, { attempt = 1, watch, extraEnv = {} } =
   return {
     code,
     started,
+    githubRequests: github.requests.slice(requestsBefore),
     processMs: ended - started,
     answeredMs: answeredAt === undefined ? undefined : answeredAt - started,
     watchError,
@@ -263,53 +182,22 @@ const stageLine = (stages) =>
     .join(', ');
 
 // --- the floor: the same steps by hand ----------------------------------------------------------
-function renderSite(upstream, v, container) {
-  // As src/deploy/docker/proxy.ts renders it (renderSite), so the proxy behaves the same.
-  return [
-    '# Managed by safe-deploy through the Docker API; rewritten on every deploy.',
-    `# safe-deploy container=${container} sha=${v.sha} image=${v.imageRef}`,
-    `:${PUBLIC_PORT} {`,
-    `\treverse_proxy ${upstream} {`,
-    '\t\tlb_try_duration 5s',
-    '\t\tlb_try_interval 250ms',
-    '\t}',
-    '}',
-    '',
-  ].join('\n');
-}
-
 const handContainers = new Set();
 async function byHand(to, live) {
-  const port = await freePort();
   const name = `bench-rb-by-hand-${to.name}-${crypto.randomBytes(3).toString('hex')}`;
   const before = await docker(['exec', PROXY, 'cat', SITE]);
-  const t = {};
-  const t0 = Date.now();
   handContainers.add(name);
-  await docker([
-    'run',
-    '-d',
-    '--name',
+  const t = await swapByHand({
+    proxy: PROXY,
+    reload: RELOAD,
+    site: SITE,
+    publicPort: PUBLIC_PORT,
     name,
-    '--label',
-    `${HAND_LABEL}=${APP}`,
-    '--network',
-    'host',
-    '-e',
-    `PORT=${port}`,
-    to.imageRef,
-  ]);
-  t.run = Date.now() - t0;
-  await pollUntil(port, '/health', (r) => r.status === 200, 15_000);
-  t.healthy = Date.now() - t0;
-  await docker(['exec', '-i', PROXY, 'sh', '-c', `cat > ${SITE}`], {
-    input: renderSite(`127.0.0.1:${port}`, to, name),
+    label: `${HAND_LABEL}=${APP}`,
+    image: to.imageRef,
+    sha: to.sha,
+    page: to.page,
   });
-  t.written = Date.now() - t0;
-  await docker(['exec', PROXY, ...RELOAD]);
-  t.reloaded = Date.now() - t0;
-  const answered = await pollUntil(PUBLIC_PORT, '/', (r) => r.status === 200 && r.body === to.page, 15_000);
-  t.answered = answered - t0;
 
   // Put the action's state back: its site file, the live version answering, no hand-made container.
   await docker(['exec', '-i', PROXY, 'sh', '-c', `cat > ${SITE}`], { input: `${before}\n` });
@@ -344,8 +232,16 @@ function startDockerTrace(engine = '/var/run/docker.sock') {
         current = { at: Date.now(), method: m[1], url: url.slice(0, 140) };
         calls.push(current);
       }
-      const cmd = /"Cmd":\[(.*?)\]/.exec(text)?.[1];
-      if (cmd) pendingCmd = JSON.parse(`[${cmd}]`).join(' ').slice(0, 60);
+      // The exec-create body is JSON; a command with `]` inside a string (an awk program) defeats a
+      // regex, so the body is parsed, and a body split across chunks is named by its first words.
+      const body = text.slice(text.indexOf('\r\n\r\n') + 4);
+      if (/"Cmd":/.test(body)) {
+        try {
+          pendingCmd = JSON.parse(body).Cmd.join(' ').slice(0, 60);
+        } catch {
+          pendingCmd = /"Cmd":\[([^\]]{0,60})/.exec(body)?.[1] ?? 'exec';
+        }
+      }
       upstream.write(d);
     });
     upstream.on('data', (d) => {
@@ -379,11 +275,17 @@ function startDockerTrace(engine = '/var/run/docker.sock') {
 }
 
 function printTrace(run, calls, started) {
-  console.log(`Docker API calls of the traced re-run (ms since spawn, duration; log ${run.logFile}):`);
+  console.log(
+    `Docker API and GitHub calls of the traced re-run (ms since spawn, duration; log ${run.logFile}):`,
+  );
   const events = [
     ...calls.map((c) => ({
       at: c.at - started,
       text: `${c.method.padEnd(6)} ${c.url} -> ${c.status ?? '?'} (${c.end ? c.end - c.at : '?'} ms)`,
+    })),
+    ...run.githubRequests.map((q) => ({
+      at: q.receivedAt - started,
+      text: `GITHUB ${q.method} ${q.path} (answered ${GITHUB_LATENCY} ms later)`,
     })),
     ...run.lines
       .filter((l) => !l.text.startsWith('::'))
@@ -399,6 +301,7 @@ async function cleanup() {
   if (cleaned) return;
   cleaned = true;
   killAction();
+  await github.close();
   const hand = (await docker(['ps', '-aq', '--filter', `label=${HAND_LABEL}`], { allowFail: true }))
     .split('\n')
     .filter((l) => /^[0-9a-f]+$/.test(l));
@@ -458,7 +361,7 @@ async function deployVersion(v) {
   const now = await served();
   console.log(
     `deploy ${v.name} (${v.sha.slice(0, 7)}): result ${run.outputs.result ?? '?'}, exit ${run.code}, ${secs(run.processMs)}; ` +
-      `stages: ${stageLine(run.stages)}; serving "${now}"`,
+      `stages: ${stageLine(run.stages)}; ${run.githubRequests.length} GitHub request(s); serving "${now}"`,
   );
   if (run.code !== 0 || run.outputs.result !== 'deployed' || now !== v.page || !run.outputs['image-ref']) {
     console.log(`  log (${run.logFile}):\n${lastLines(run)}`);
@@ -515,7 +418,7 @@ try {
     reps.push({ to, hand, run });
     console.log(
       `rep ${i}: ${live.name} -> ${to.name}  action: ${secs(run.answeredMs)} to ${to.name} answering, process ${secs(run.processMs)}` +
-        ` (${stageLine(run.stages)})  |  by hand: ${secs(hand.answered)}` +
+        ` (${stageLine(run.stages)}; ${run.githubRequests.length} GitHub requests)  |  by hand: ${secs(hand.answered)}` +
         ` (run ${hand.run} ms, healthy ${hand.healthy} ms, site ${hand.written} ms, reload ${hand.reloaded} ms)`,
     );
     live = to;
@@ -557,6 +460,14 @@ try {
   console.log(
     `rollback via re-run (dist/index.js): median ${secs(aMed)} to old version answering (process ${secs(pMed)}); ` +
       `by hand with docker CLI: median ${secs(hMed)}; ratio ${ratio.toFixed(2)}×`,
+  );
+  const counts = reps.map((r) => r.run.githubRequests.length);
+  console.log(
+    `GitHub (fake, ${GITHUB_LATENCY} ms a request): ${counts.join(', ')} request(s) per re-run, at most ${github.maxInFlight} at a time; ` +
+      `the last re-run's: ${reps
+        .at(-1)
+        .run.githubRequests.map((q) => `${q.method} ${q.path}`)
+        .join(', ')}`,
   );
   console.log(`host afterwards: ${hostState()}`);
   if (TRACE) {

@@ -1,9 +1,8 @@
 import * as core from '@actions/core';
 import { decideDeploy, type DeployDecision } from './branch-guard';
 import { ContextError, readRunContext, type RunContext } from './context';
-import { closeSshConnections } from './deploy/docker';
 import type { ReleaseRequest } from './deploy/release';
-import { GitHubDeployments } from './github/deployments';
+import type { GitHubDeployments } from './github/deployments';
 import { versionsFromHistory } from './github/history';
 import { InputError, parseInputs, type Inputs } from './inputs';
 import { log } from './log';
@@ -12,12 +11,15 @@ import { Pipeline } from './pipeline';
 import { resultOf, type RunReport } from './report/run-report';
 import { writeReport } from './report/write-report';
 import { registerSecret } from './secrets';
-import { findPriorBuild, GATE_LABEL, registryAccess, runBuild } from './stages/build';
-import { runDeploy } from './stages/deploy';
-import { runGate } from './stages/gate';
-import { runMigrate } from './stages/migrate';
-import { createKubernetesTarget, createTarget, type KubernetesTarget } from './stages/target';
-import { runVerify } from './stages/verify';
+import type { KubernetesTarget } from './stages/target';
+
+// Stage modules and their heavy dependencies (dockerode with its gRPC/BuildKit code, ssh2, pg,
+// libpg-query and its WASM, Octokit) are loaded with `import()` when their stage runs: ncc emits
+// each as a chunk next to dist/index.js, so a run that only gates, or a rollback that never builds,
+// does not pay for parsing ~4 MB of code it never calls. Type-only imports cost nothing at run time.
+
+/** Set once the deploy target's code is loaded: only then can SSH connections be open. */
+let closeConnections: (() => void) | undefined;
 
 /** Orchestrates the stages; each stage's logic lives in its own module, runner I/O in report/. */
 export async function run(): Promise<void> {
@@ -47,7 +49,7 @@ export async function run(): Promise<void> {
     if (inputs) await notifyRun(report, inputs.rollback);
   });
 
-  closeSshConnections();
+  closeConnections?.();
 
   const failed = report.records.find((s) => s.status === 'failed');
   if (report.inputError) core.setFailed(report.inputError);
@@ -65,12 +67,13 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   report.decision = decision;
   const pipeline = new Pipeline(log, signal);
   report.records = pipeline.records;
+  await openGitHub(report, inputs, ctx, decision);
 
   // On a cluster, one target per run serves the migration Job and the deploy; made now, it loads
   // the Kubernetes client while gate and build run.
   const cluster =
     inputs.deploy.deployTo === 'kubernetes' && decision.mayDeploy
-      ? createKubernetesTarget(inputs, ctx, signal, log)
+      ? (await import('./stages/target')).createKubernetesTarget(inputs, ctx, signal, log)
       : undefined;
   const rollbackTo = inputs.rollback.rollbackTo;
   if (rollbackTo) {
@@ -92,24 +95,30 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
 
   // A re-run of an old run (or a second environment) finds its image already built and gated.
   const b = inputs.build;
-  const access = b.image ? registryAccess(b, log) : undefined;
+  const build = b.image ? await import('./stages/build') : undefined;
+  const access = build ? build.registryAccess(b, log) : undefined;
   const prior =
-    access && b.rebuild === 'auto' && decision.mayPush
-      ? await findPriorBuild(b, ctx.sha, access, log)
+    build && access && b.rebuild === 'auto' && decision.mayPush
+      ? await build.findPriorBuild(b, ctx.sha, access, log)
       : undefined;
 
+  const g = inputs.gate;
   if (prior?.gatePassed)
-    pipeline.skip('gate', `already passed for this commit (its image carries ${GATE_LABEL}=passed)`);
+    pipeline.skip('gate', `already passed for this commit (its image carries ${build?.GATE_LABEL}=passed)`);
+  else if (!g.lintCommand && !g.testCommand && !g.coverageFile && g.junitFiles.length === 0)
+    // Decided here, like build and migrate below, so a run without checks does not load the gate.
+    pipeline.skip('gate', 'nothing to check: set lint-command, test-command, coverage-file or junit-files');
   else
-    report.gate = await pipeline.stage('gate', 'lint, tests and coverage', () =>
-      runGate(inputs.gate, inputs.workingDirectory, log),
-    );
+    report.gate = await pipeline.stage('gate', 'lint, tests and coverage', async () => {
+      const { runGate } = await import('./stages/gate');
+      return runGate(inputs.gate, inputs.workingDirectory, log);
+    });
 
-  if (!b.image || !access) pipeline.skip('build', 'no image set');
+  if (!build || !access) pipeline.skip('build', 'no image set');
   else {
     const gateLabel = report.gate?.status === 'passed' || prior?.gatePassed ? 'passed' : 'skipped';
     report.build = await pipeline.stage('build', `image ${b.image}:${ctx.shortSha}`, () =>
-      runBuild(b, {
+      build.runBuild(b, {
         ctx,
         workDir: inputs.workingDirectory,
         mayPush: decision.mayPush,
@@ -126,8 +135,9 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   if (!m.migrationsDir && !m.migrateCommand)
     pipeline.skip('migrate', 'no migrations-dir or migrate-command set');
   else {
-    report.migrate = await pipeline.stage('migrate', 'lint and apply database migrations', () =>
-      runMigrate(m, {
+    report.migrate = await pipeline.stage('migrate', 'lint and apply database migrations', async () => {
+      const { runMigrate } = await import('./stages/migrate');
+      return runMigrate(m, {
         ctx,
         workDir: inputs.workingDirectory,
         mayDeploy: decision.mayDeploy,
@@ -139,8 +149,8 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
             ? (image, command, _env, onLine) => cluster.runMigration(image, ctx.sha, command, onLine)
             : undefined,
         log,
-      }),
-    );
+      });
+    });
   }
 
   const image = report.build?.imageRef ?? report.build?.image ?? '';
@@ -154,6 +164,36 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
     { kind: 'commit', sha: ctx.sha, image },
     cluster,
   );
+}
+
+/**
+ * The GitHub deployments client, for runs that deploy with a token; its one history request starts
+ * now and goes on while gate, build and migrate run: on a runner every GitHub request costs 100 ms
+ * or more, and nothing needs the answer before the deploy stage.
+ */
+async function openGitHub(
+  report: RunReport,
+  inputs: Inputs,
+  ctx: RunContext,
+  decision: DeployDecision,
+): Promise<void> {
+  if (!inputs.deploy.deployTo || !decision.mayDeploy || !inputs.githubToken || !ctx.repository) return;
+  const { GitHubDeployments } = await import('./github/deployments');
+  const github = new GitHubDeployments({
+    token: inputs.githubToken,
+    repository: ctx.repository,
+    warn: core.warning,
+    log: core.info,
+  });
+  report.github = github;
+  github.prefetchHistory(inputs.environment);
+}
+
+async function historyRead(
+  github: GitHubDeployments,
+  environment: string,
+): Promise<ReturnType<typeof versionsFromHistory>> {
+  return versionsFromHistory(await github.history(environment));
 }
 
 /** Deploy and verify: the version the request names goes live on the target, checked where users reach it. */
@@ -177,20 +217,14 @@ async function release(
     pipeline.skip('verify', decision.reason ?? 'this run does not deploy');
     return;
   }
-  const github =
-    inputs.githubToken && ctx.repository
-      ? new GitHubDeployments({
-          token: inputs.githubToken,
-          repository: ctx.repository,
-          warn: core.warning,
-          log: core.info,
-        })
-      : undefined;
-  report.github = github;
-  const history =
-    github && !pipeline.failed
-      ? versionsFromHistory(await github.history(inputs.environment))
-      : { known: [] };
+  const github = report.github;
+  const [history, { createTarget }, { runDeploy }, { closeSshConnections }] = await Promise.all([
+    github && !pipeline.failed ? historyRead(github, inputs.environment) : { known: [] },
+    import('./stages/target'),
+    import('./stages/deploy'),
+    import('./deploy/docker'),
+  ]);
+  closeConnections = closeSshConnections;
   const target = createTarget(inputs, ctx, history, signal, log, cluster);
   report.targetKind = target.kind;
   report.verifyUrl = inputs.verify.healthUrl ? new URL(inputs.verify.healthUrl).origin : undefined;
@@ -218,7 +252,8 @@ async function release(
           const description = r.isRollback
             ? `safe-deploy: roll back to ${r.version.sha.slice(0, 7)}`
             : `safe-deploy: ${r.version.sha.slice(0, 7)}`;
-          report.deploymentId = await github.start({
+          // Recorded while the deploy goes on: the record must not delay the release it describes.
+          report.deploymentStarted = github.start({
             sha: r.version.sha,
             environment: inputs.environment,
             description,
@@ -232,8 +267,9 @@ async function release(
     pipeline.skip('verify', 'dry run: nothing changed');
     return;
   }
-  report.verify = await pipeline.stage('verify', 'check the live version, roll back on failure', () =>
-    runVerify(inputs.verify, {
+  report.verify = await pipeline.stage('verify', 'check the live version, roll back on failure', async () => {
+    const { runVerify } = await import('./stages/verify');
+    return runVerify(inputs.verify, {
       url: report.deploy?.url,
       previous: report.deploy?.previous,
       current: report.deploy?.current,
@@ -241,12 +277,13 @@ async function release(
       workDir: inputs.workingDirectory,
       signal,
       log,
-    }),
-  );
+    });
+  });
 }
 
 /** Marks this run's GitHub deployment success or failure (never fails the run). */
 async function finishDeployment(report: RunReport): Promise<void> {
+  report.deploymentId = await report.deploymentStarted;
   if (!report.github || report.deploymentId === undefined) return;
   const ok = report.deploy?.status === 'passed' && report.verify?.status !== 'failed';
   await report.github.finish(report.deploymentId, ok ? 'success' : 'failure', {

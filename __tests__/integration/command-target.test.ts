@@ -204,9 +204,21 @@ test('deploy-command puts the image live by digest; the next deploy gets PREVIOU
   ]);
   // The command target asked GitHub, not a host, what was live.
   expect(v2.requests[0]).toMatchObject({
-    method: 'GET',
-    path: expect.stringMatching(/\/deployments\?environment=production/),
+    method: 'POST',
+    path: '/graphql',
+    body: { variables: expect.objectContaining({ environment: 'production' }) },
   });
+  // A whole deploy talks to GitHub 5 times, one request at a time: the history (once, however
+  // long it is), the new deployment and its in_progress, success, and the previous one inactive.
+  const v2Id = t.fake.deployments[1]!.id;
+  expect(v2.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+    'POST /graphql',
+    'POST /repos/acme/hello-app/deployments',
+    `POST /repos/acme/hello-app/deployments/${v2Id}/statuses`,
+    `POST /repos/acme/hello-app/deployments/${v2Id}/statuses`,
+    `POST /repos/acme/hello-app/deployments/${t.fake.deployments[0]!.id}/statuses`,
+  ]);
+  expect(t.fake.maxInFlight).toBe(1);
   expect(await version(t, 'v2')).toBe('200 v2');
   expect((await docker.getContainer(t.container).inspect()).Config.Image).toBe(ref2);
   expect(t.fake.deployments.map((d) => [d.sha, d.statuses.at(-1)?.state])).toEqual([

@@ -1,4 +1,4 @@
-import { GitHubDeployments } from '../../src/github/deployments';
+import { GitHubDeployments, HISTORY_QUERY } from '../../src/github/deployments';
 import { FORBIDDEN_BODY, startFakeGitHub, type FakeGitHub } from '../helpers/fake-github';
 
 // A real HTTP round trip through @actions/github's Octokit to the local fake of GitHub's API.
@@ -22,6 +22,8 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => {
   fake.reset();
+  // Each request waits like a runner's round trip to GitHub, so a chatty client shows.
+  fake.latencyMs = 100;
   warnings = [];
 });
 
@@ -107,10 +109,9 @@ test('finish success posts success, then marks the previous successful deploymen
 
   expect(calls()).toEqual([
     `POST /repos/acme/app/deployments/${id}/statuses`,
-    'GET /repos/acme/app/deployments?environment=production&per_page=30',
-    // Newest first: ours is skipped, the failed one is passed over, the live one is deactivated.
-    `GET /repos/acme/app/deployments/${failed.id}/statuses?per_page=1`,
-    `GET /repos/acme/app/deployments/${older.id}/statuses?per_page=1`,
+    // One read of the history (this client had not read it yet); newest first: ours is skipped,
+    // the failed one is passed over, the live one is deactivated.
+    'POST /graphql',
     `POST /repos/acme/app/deployments/${older.id}/statuses`,
   ]);
   expect(fake.requests[0]?.body).toEqual({
@@ -120,7 +121,7 @@ test('finish success posts success, then marks the previous successful deploymen
     description: 'Deployed aaaaaaa',
     auto_inactive: false,
   });
-  expect(fake.requests[4]?.body).toEqual({
+  expect(fake.requests[2]?.body).toEqual({
     state: 'inactive',
     description: `Superseded by deployment ${id}`,
   });
@@ -134,10 +135,7 @@ test('finish success with no earlier deployment posts only its own status', asyn
   const id = (await gh.start(startParams())) as number;
   fake.requests.length = 0;
   await gh.finish(id, 'success', { environment: 'production' });
-  expect(calls()).toEqual([
-    `POST /repos/acme/app/deployments/${id}/statuses`,
-    'GET /repos/acme/app/deployments?environment=production&per_page=30',
-  ]);
+  expect(calls()).toEqual([`POST /repos/acme/app/deployments/${id}/statuses`, 'POST /graphql']);
   expect(fake.requests[0]?.body).toEqual({ state: 'success', auto_inactive: false });
 });
 
@@ -192,12 +190,91 @@ test('history: deployments of the environment, newest first, with their latest s
       image: PAYLOAD.image,
     },
   ]);
+  // One round trip, however long the history: GitHub's GraphQL gives each latest status inline.
+  expect(calls()).toEqual(['POST /graphql']);
+  expect(fake.requests[0]?.body).toEqual({
+    query: HISTORY_QUERY,
+    variables: { owner: 'acme', name: 'app', environment: 'production', first: 30 },
+  });
+});
+
+test('a whole deploy (history, start, finish) is 5 requests, one at a time, the history read once', async () => {
+  const live = fake.seed({ sha: OLD_SHA, states: ['in_progress', 'success'], payload: PAYLOAD });
+  for (let i = 0; i < 10; i++) fake.seed({ sha: OLD_SHA, states: ['in_progress', 'failure'] });
+  const gh = client();
+  gh.prefetchHistory('production');
+  const history = await gh.history('production');
+  expect(history).toHaveLength(11);
+  expect(history.find((d) => d.state === 'success')?.id).toBe(live.id);
+  const id = (await gh.start(startParams())) as number;
+  await gh.finish(id, 'success', { environment: 'production' });
+
   expect(calls()).toEqual([
-    'GET /repos/acme/app/deployments?environment=production&per_page=30',
-    `GET /repos/acme/app/deployments/${c.id}/statuses?per_page=1`,
-    `GET /repos/acme/app/deployments/${b.id}/statuses?per_page=1`,
-    `GET /repos/acme/app/deployments/${a.id}/statuses?per_page=1`,
+    'POST /graphql',
+    'POST /repos/acme/app/deployments',
+    `POST /repos/acme/app/deployments/${id}/statuses`,
+    `POST /repos/acme/app/deployments/${id}/statuses`,
+    // The live one, found in the history read at the start: no second read.
+    `POST /repos/acme/app/deployments/${live.id}/statuses`,
   ]);
+  expect(fake.maxInFlight).toBe(1);
+  expect(live.statuses.at(-1)?.state).toBe('inactive');
+  expect(warnings).toEqual([]);
+});
+
+test('a prefetched history is taken by history() of the same environment, not read twice', async () => {
+  fake.seed({ sha: SHA, states: ['success'] });
+  const gh = client();
+  gh.prefetchHistory('production');
+  expect(await gh.history('production')).toEqual([expect.objectContaining({ sha: SHA, state: 'success' })]);
+  expect(await gh.history('staging')).toEqual([]);
+  expect(calls()).toEqual(['POST /graphql', 'POST /graphql']);
+  expect((fake.requests[1]?.body as { variables: object }).variables).toMatchObject({
+    environment: 'staging',
+  });
+});
+
+test('a GitHub slower than the timeout is a warning after the timeout, not a held deploy', async () => {
+  fake.latencyMs = 3_000;
+  const gh = new GitHubDeployments({
+    token: TOKEN,
+    repository: 'acme/app',
+    apiUrl: fake.url,
+    timeoutMs: 300,
+    warn: (m) => warnings.push(m),
+  });
+  const started = Date.now();
+  await expect(gh.history('production')).resolves.toEqual([]);
+  expect(Date.now() - started).toBeLessThan(2_500);
+  expect(warnings).toEqual([
+    expect.stringMatching(/history of production unavailable: no answer from .* within 0.3 s/),
+  ]);
+});
+
+test('a GraphQL FORBIDDEN answer warns about the permission', async () => {
+  fake.failNext('POST', /^\/graphql$/, 200, {
+    data: { repository: null },
+    errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration', path: ['repository'] }],
+  });
+  await expect(client().history('production')).resolves.toEqual([]);
+  expect(warnings).toEqual([
+    expect.stringMatching(/history of production unavailable: .*deployments: write/),
+  ]);
+});
+
+test('the fake refuses GraphQL fields GitHub does not have, as GitHub does', async () => {
+  const res = await fetch(`${fake.url}/graphql`, {
+    method: 'POST',
+    headers: { authorization: `token ${TOKEN}` },
+    body: JSON.stringify({
+      query: HISTORY_QUERY.replace('commitOid', 'sha'),
+      variables: { owner: 'acme', name: 'app', environment: 'production', first: 30 },
+    }),
+  });
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({
+    errors: [{ message: "Field 'sha' doesn't exist on type 'Deployment'" }],
+  });
 });
 
 test('a 403 on create warns about deployments: write, returns undefined and posts no status', async () => {
@@ -235,11 +312,11 @@ test('errors in finish and history become warnings', async () => {
   await expect(gh.finish(id, 'success', { environment: 'production' })).resolves.toBeUndefined();
   expect(warnings.pop()).toMatch(/not marked success.*deployments: write/);
 
-  fake.failNext('GET', /\/deployments\?/, 500);
+  fake.failNext('POST', /^\/graphql$/, 500);
   await expect(gh.finish(id, 'success', { environment: 'production' })).resolves.toBeUndefined();
   expect(warnings.pop()).toMatch(/previous GitHub deployment of production not marked inactive.*500/);
 
-  fake.failNext('GET', /\/statuses\?/, 500);
+  fake.failNext('POST', /^\/graphql$/, 500);
   await expect(gh.history('production')).resolves.toEqual([]);
   expect(warnings.pop()).toMatch(/history of production unavailable.*500/);
   expect(warnings).toEqual([]);
@@ -258,7 +335,7 @@ test('an unreachable API warns without throwing', async () => {
 
 test('the token never appears in warnings, even when GitHub echoes it', async () => {
   fake.failNext('POST', /\/deployments$/, 422, { message: `Bad credentials ${TOKEN}` });
-  fake.failNext('GET', /\/deployments\?/, 401, { message: `token ${TOKEN} is invalid` });
+  fake.failNext('POST', /^\/graphql$/, 401, { message: `token ${TOKEN} is invalid` });
   const gh = client();
   await gh.start(startParams());
   await gh.history('production');

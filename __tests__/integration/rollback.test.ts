@@ -123,8 +123,11 @@ async function run(t: Target, spec: RunSpec): Promise<Run> {
   return { ...result, sha, label: spec.label, ws, runId, requests: t.fake.requests.slice(before) };
 }
 
+/** The requests that write: POSTs, but not GraphQL queries (a POST that only reads). */
 const posts = (r: Run, re: RegExp): FakeRequest[] =>
-  r.requests.filter((q) => q.method === 'POST' && re.test(q.path));
+  r.requests.filter((q) => q.method === 'POST' && re.test(q.path) && !isGraphQLQuery(q));
+const isGraphQLQuery = (q: FakeRequest): boolean =>
+  q.path === '/graphql' && /^\s*query\b/.test(String((q.body as { query?: unknown } | undefined)?.query));
 const CREATE = /\/repos\/acme\/hello-app\/deployments$/;
 const statusesOf = (id: number): RegExp => new RegExp(`/repos/acme/hello-app/deployments/${id}/statuses$`);
 

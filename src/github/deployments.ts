@@ -28,7 +28,7 @@ export interface GitHubDeploymentsOptions {
   apiUrl?: string;
   warn: (msg: string) => void;
   log?: (msg: string) => void;
-  /** Per request; a hung API must not hold the job until its 6-hour limit. Default 30 s. */
+  /** Per request; a hung API must not hold the job until its 6-hour limit. Default 10 s. */
   timeoutMs?: number;
 }
 
@@ -55,6 +55,45 @@ type Octokit = ReturnType<typeof getOctokit>;
 const MAX_STATUS_DESCRIPTION = 140;
 /** One page: enough to find the live deployment and recent history without paginating. */
 const HISTORY_PAGE = 30;
+/**
+ * Per request. The history read is the one call a deploy waits for (and only when it has not
+ * arrived by the deploy stage); the others run beside the deploy or after it. A hung API must not
+ * hold the job, so every call gives up after this and becomes a warning.
+ */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * The environment's history in one round trip: each deployment with its sha, payload and latest
+ * status (the REST API needs one more request per deployment for the status).
+ */
+export const HISTORY_QUERY = `query SafeDeployHistory($owner: String!, $name: String!, $environment: String!, $first: Int!) {
+  repository(owner: $owner, name: $name) {
+    deployments(environments: [$environment], first: $first, orderBy: {field: CREATED_AT, direction: DESC}) {
+      nodes {
+        databaseId
+        commitOid
+        environment
+        createdAt
+        payload
+        latestStatus {
+          state
+        }
+      }
+    }
+  }
+}`;
+
+interface HistoryNode {
+  databaseId: number | null;
+  commitOid: string;
+  environment: string | null;
+  createdAt: string;
+  payload: string | null;
+  latestStatus: { state: string } | null;
+}
+interface HistoryAnswer {
+  repository: { deployments: { nodes: Array<HistoryNode | null> } } | null;
+}
 
 export class GitHubDeployments {
   private readonly octokit?: Octokit;
@@ -67,11 +106,15 @@ export class GitHubDeployments {
   private readonly logFn: (msg: string) => void;
   /** Why no request can be made (no token, bad repository); reported by each call instead. */
   private readonly unusable?: string;
+  /** A history read started ahead of need (`prefetchHistory`), taken by the next `history()`. */
+  private prefetched?: { environment: string; records: Promise<DeploymentRecord[] | undefined> };
+  /** The last history read that succeeded: `finish` finds the deployment it replaces there. */
+  private lastHistory?: { environment: string; records: DeploymentRecord[] };
 
   constructor(opts: GitHubDeploymentsOptions) {
     this.token = opts.token;
     this.apiUrl = (opts.apiUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.warnFn = opts.warn;
     this.logFn = opts.log ?? (() => undefined);
     const [owner = '', repo = '', ...rest] = opts.repository.split('/');
@@ -112,7 +155,7 @@ export class GitHubDeployments {
       }
       id = res.data.id;
     } catch (err) {
-      this.warn(`${what}: ${describeApiError(err, this.apiUrl)}`);
+      this.warn(`${what}: ${describeApiError(err, this.apiUrl, this.timeoutMs)}`);
       return undefined;
     }
     this.logFn(`GitHub deployment ${id} created for ${p.environment}`);
@@ -139,34 +182,60 @@ export class GitHubDeployments {
     if (posted && state === 'success') await this.deactivatePrevious(id, p.environment);
   }
 
+  /**
+   * Starts reading the history now, while other work goes on; the next `history()` of the same
+   * environment takes this answer instead of asking again.
+   */
+  prefetchHistory(environment: string): void {
+    if (!this.octokit || this.unusable !== undefined) return;
+    this.prefetched = { environment, records: this.read(environment) };
+  }
+
+  /** Newest first, each with its latest status; [] after a warning when GitHub cannot say. */
   async history(environment: string): Promise<DeploymentRecord[]> {
     const what = `GitHub deployment history of ${environment} unavailable`;
     if (!this.client(what)) return [];
+    const pending = this.prefetched?.environment === environment ? this.prefetched.records : undefined;
+    this.prefetched = undefined;
+    return (await (pending ?? this.read(environment))) ?? [];
+  }
+
+  /** One GraphQL request; undefined after a warning. */
+  private async read(environment: string): Promise<DeploymentRecord[] | undefined> {
     try {
-      return await this.list(environment);
+      const records = await this.list(environment);
+      this.lastHistory = { environment, records };
+      return records;
     } catch (err) {
-      this.warn(`${what}: ${describeApiError(err, this.apiUrl)}`);
-      return [];
+      this.warn(
+        `GitHub deployment history of ${environment} unavailable: ${describeApiError(err, this.apiUrl, this.timeoutMs)}`,
+      );
+      return undefined;
     }
   }
 
   /** Newest first (GitHub's order), each with its latest status; throws on API errors. */
   private async list(environment: string): Promise<DeploymentRecord[]> {
     const octokit = this.octokit as Octokit;
-    const { data } = await octokit.rest.repos.listDeployments({
-      ...this.repoParams(),
+    const answer = await octokit.graphql<HistoryAnswer>(HISTORY_QUERY, {
+      owner: this.owner,
+      name: this.repo,
       environment,
-      per_page: HISTORY_PAGE,
+      first: HISTORY_PAGE,
+      request: { signal: AbortSignal.timeout(this.timeoutMs) },
     });
+    if (!answer.repository) throw new Error(`repository ${this.owner}/${this.repo} not found`);
     const records: DeploymentRecord[] = [];
-    // One at a time: GitHub asks integrations not to make concurrent requests (secondary limits).
-    for (const d of data) {
+    for (const d of answer.repository.deployments.nodes) {
+      // databaseId is the REST id statuses are posted to; a node without one cannot be used.
+      if (!d || d.databaseId === null) continue;
       records.push({
-        id: d.id,
-        sha: d.sha,
-        environment: d.environment,
-        createdAt: d.created_at,
-        state: await this.latestState(d.id),
+        id: d.databaseId,
+        sha: d.commitOid,
+        environment: d.environment ?? environment,
+        createdAt: d.createdAt,
+        // GraphQL spells states in capitals (SUCCESS); REST and the rest of this module do not.
+        state: d.latestStatus?.state.toLowerCase(),
         imageRef: payloadField(d.payload, 'image_ref'),
         image: payloadField(d.payload, 'image'),
       });
@@ -174,44 +243,33 @@ export class GitHubDeployments {
     return records;
   }
 
-  private async latestState(id: number): Promise<string | undefined> {
-    const octokit = this.octokit as Octokit;
-    const { data } = await octokit.rest.repos.listDeploymentStatuses({
-      ...this.repoParams(),
-      deployment_id: id,
-      per_page: 1,
-    });
-    return data[0]?.state;
-  }
-
   /**
    * Marks the deployment that was live before `id` as `inactive`, so the environment shows one
-   * active deployment. Walks older deployments newest first and stops at the first successful one:
-   * anything older was deactivated when that one succeeded.
+   * active deployment: the newest older one whose latest status is success (anything older was
+   * deactivated when that one succeeded).
    */
   private async deactivatePrevious(id: number, environment: string): Promise<void> {
-    const octokit = this.octokit as Octokit;
-    try {
-      const { data } = await octokit.rest.repos.listDeployments({
-        ...this.repoParams(),
-        environment,
-        per_page: HISTORY_PAGE,
-      });
-      // Ids grow over time; a newer one would be a concurrent deploy, not the one we replaced.
-      for (const d of data.filter((x) => x.id < id)) {
-        if ((await this.latestState(d.id)) !== 'success') continue;
-        const ok = await this.postStatus(d.id, {
-          state: 'inactive',
-          description: `Superseded by deployment ${id}`,
-        });
-        if (ok) this.logFn(`GitHub deployment ${d.id} marked inactive`);
+    // The history this run already read says which deployment was live; only without it (no read
+    // this run, or a failed one) is it asked again, still in one request.
+    let records = this.lastHistory?.environment === environment ? this.lastHistory.records : undefined;
+    if (!records) {
+      try {
+        records = await this.list(environment);
+      } catch (err) {
+        this.warn(
+          `previous GitHub deployment of ${environment} not marked inactive: ${describeApiError(err, this.apiUrl, this.timeoutMs)}`,
+        );
         return;
       }
-    } catch (err) {
-      this.warn(
-        `previous GitHub deployment of ${environment} not marked inactive: ${describeApiError(err, this.apiUrl)}`,
-      );
     }
+    // Ids grow over time; a newer one would be a concurrent deploy, not the one we replaced.
+    const previous = records.find((d) => d.id < id && d.state === 'success');
+    if (!previous) return;
+    const ok = await this.postStatus(previous.id, {
+      state: 'inactive',
+      description: `Superseded by deployment ${id}`,
+    });
+    if (ok) this.logFn(`GitHub deployment ${previous.id} marked inactive`);
   }
 
   /** Posts one status; false after a warning. */
@@ -235,7 +293,9 @@ export class GitHubDeployments {
       });
       return true;
     } catch (err) {
-      this.warn(`GitHub deployment ${id} not marked ${s.state}: ${describeApiError(err, this.apiUrl)}`);
+      this.warn(
+        `GitHub deployment ${id} not marked ${s.state}: ${describeApiError(err, this.apiUrl, this.timeoutMs)}`,
+      );
       return false;
     }
   }
@@ -268,10 +328,13 @@ export class GitHubDeployments {
   }
 }
 
-/** The payload comes back as the object we sent, or as a JSON string from other tools. */
+/**
+ * GraphQL gives the payload as JSON text; a tool that sent the payload as a string (JSON text
+ * itself) gets it back encoded twice. Both decode here; anything else has no fields.
+ */
 function payloadField(payload: unknown, key: string): string | undefined {
   let obj = payload;
-  if (typeof obj === 'string') {
+  for (let i = 0; i < 2 && typeof obj === 'string'; i++) {
     try {
       obj = JSON.parse(obj) as unknown;
     } catch {

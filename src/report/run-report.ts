@@ -26,6 +26,8 @@ export interface RunReport {
   /** GitHub deployments client, when a token was given; the id of this run's deployment. */
   github?: GitHubDeployments;
   deploymentId?: number;
+  /** The deployment record being created while the deploy runs; settles into `deploymentId`. */
+  deploymentStarted?: Promise<number | undefined>;
   /** health-url, the public address when the target does not know one. */
   verifyUrl?: string;
   /** Set when inputs were invalid: nothing else ran. */

@@ -1,0 +1,1402 @@
+"use strict";
+exports.id = 644;
+exports.ids = [644];
+exports.modules = {
+
+/***/ 70644:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  closeSshConnections: () => (/* reexport */ closeSshConnections),
+  deployDocker: () => (/* reexport */ deployDocker),
+  dockerFromHost: () => (/* reexport */ dockerFromHost),
+  hostLabel: () => (/* reexport */ hostLabel),
+  pingOrExplain: () => (/* reexport */ pingOrExplain),
+  readDockerState: () => (/* reexport */ readDockerState),
+  rollbackDocker: () => (/* reexport */ rollbackDocker)
+});
+
+// EXTERNAL MODULE: ./src/util/status-ranges.ts
+var status_ranges = __webpack_require__(65419);
+// EXTERNAL MODULE: ./node_modules/dockerode/lib/docker.js
+var docker = __webpack_require__(39040);
+var docker_default = /*#__PURE__*/__webpack_require__.n(docker);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(37067);
+var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
+// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
+var lib = __webpack_require__(85472);
+;// CONCATENATED MODULE: ./src/deploy/docker/ssh-agent.ts
+
+
+/**
+ * HTTP to a remote Docker engine over SSH, the way the docker CLI does it: one SSH connection per
+ * run, and each HTTP connection a `docker system dial-stdio` channel on it. (docker-modem's own ssh
+ * transport opens a new SSH connection for every API call, dozens per deploy, and builds an
+ * `ssh:` URL that Node deprecates.)
+ */
+const ssh_agent_open = new Set();
+function sshAgent(config) {
+    let client;
+    const connect = () => (client ??= new Promise((resolve, reject) => {
+        const c = new lib.Client();
+        c.once('ready', () => {
+            ssh_agent_open.add(c);
+            resolve(c);
+        });
+        c.once('error', (err) => {
+            client = undefined;
+            reject(err);
+        });
+        c.once('close', () => {
+            client = undefined;
+            ssh_agent_open.delete(c);
+        });
+        c.connect(config);
+    }));
+    const agent = new (external_node_http_default()).Agent();
+    // Node's Agent accepts a socket through the callback when createConnection returns nothing.
+    agent.createConnection = (_options, done) => {
+        connect()
+            .then((c) => c.exec('docker system dial-stdio', (err, stream) => (err ? done(err) : done(null, stream))))
+            .catch((err) => done(err));
+        return undefined;
+    };
+    return agent;
+}
+/** Ends every SSH connection, so the process can exit when the run is done. */
+function closeSshConnections() {
+    for (const c of ssh_agent_open)
+        c.end();
+    ssh_agent_open.clear();
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/client.ts
+
+
+/** Connects to `docker-host`; nothing is sent until the first call (see `pingOrExplain`). */
+function dockerFromHost(host, sshKey) {
+    const target = host?.trim() || process.env.DOCKER_HOST?.trim() || 'unix:///var/run/docker.sock';
+    // Every field is set explicitly: docker-modem merges its own DOCKER_HOST defaults under ours, so
+    // a `host` left out would leak in from the environment and override a unix socket given here.
+    const base = { host: undefined, port: undefined, socketPath: undefined, username: undefined };
+    if (target.startsWith('unix://')) {
+        return new (docker_default())({ ...base, socketPath: target.slice('unix://'.length) || '/var/run/docker.sock' });
+    }
+    if (target.startsWith('/'))
+        return new (docker_default())({ ...base, socketPath: target });
+    let url;
+    try {
+        url = new URL(target.includes('://') ? target : `tcp://${target}`);
+    }
+    catch {
+        throw new Error(`docker-host "${target}" is not unix://PATH, tcp://HOST:PORT or ssh://USER@HOST[:PORT]`);
+    }
+    if (url.protocol === 'ssh:') {
+        // Plain HTTP to a placeholder address; the agent carries every connection over SSH. docker-modem
+        // honours `agent` though its types do not declare it.
+        return new (docker_default())({
+            ...base,
+            protocol: 'http',
+            host: 'docker.invalid',
+            port: 80,
+            agent: sshAgent({
+                host: url.hostname,
+                port: Number(url.port) || 22,
+                username: decodeURIComponent(url.username) || 'root',
+                ...(sshKey ? { privateKey: sshKey } : { agent: process.env.SSH_AUTH_SOCK }),
+                readyTimeout: 20_000,
+            }),
+        });
+    }
+    if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
+        // tcp://…:2376 is Docker's TLS port by convention, as the docker CLI assumes.
+        const tls = url.protocol === 'https:' || url.port === '2376' || process.env.DOCKER_TLS_VERIFY === '1';
+        return new (docker_default())({
+            ...base,
+            protocol: tls ? 'https' : 'http',
+            host: url.hostname,
+            port: url.port || (tls ? 2376 : 2375),
+        });
+    }
+    throw new Error(`docker-host "${target}": unsupported scheme ${url.protocol} (use unix://, tcp:// or ssh://)`);
+}
+/** The host as a person would name it in a message: never with credentials. */
+function hostLabel(host) {
+    const target = host?.trim() || process.env.DOCKER_HOST?.trim() || 'unix:///var/run/docker.sock';
+    return target.replace(/\/\/[^@/]*:[^@/]*@/, '//');
+}
+/**
+ * Fails fast, before anything changes, when the Docker host cannot be reached: a refused
+ * connection, a wrong socket path, an ssh failure or a host that never answers.
+ */
+async function pingOrExplain(docker, label, timeoutMs = 15_000) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${Math.round(timeoutMs / 1000)}s`)), timeoutMs);
+    });
+    try {
+        await Promise.race([docker.ping(), timeout]);
+    }
+    catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        const check = label.startsWith('ssh://') ? 'docker-host and ssh-key' : 'docker-host';
+        throw new Error(`cannot reach the Docker host ${label}: ${reason}; check ${check}`);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/exec.ts
+/**
+ * Splits Docker's multiplexed stream (no TTY): frames of an 8-byte header (stream type, 3 zero
+ * bytes, big-endian size) and the payload. Used for exec output and for `logs`.
+ */
+function demux(raw) {
+    const out = [];
+    const err = [];
+    const both = [];
+    let i = 0;
+    while (i + 8 <= raw.length) {
+        const type = raw[i];
+        const size = raw.readUInt32BE(i + 4);
+        const payload = raw.subarray(i + 8, i + 8 + size);
+        (type === 2 ? err : out).push(payload);
+        both.push(payload);
+        i += 8 + size;
+    }
+    const text = (parts) => Buffer.concat(parts).toString('utf8');
+    return { stdout: text(out), stderr: text(err), both: text(both) };
+}
+/** Runs a command inside a running container and returns its output and exit code. */
+async function execIn(docker, container, cmd, timeoutMs = 30_000) {
+    const exec = await docker
+        .getContainer(container)
+        .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks = [];
+    await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+            stream.destroy();
+            reject(new Error(`\`${cmd.join(' ')}\` in ${container} did not finish in ${timeoutMs}ms`));
+        }, timeoutMs);
+        stream.on('data', (c) => chunks.push(c));
+        const done = () => {
+            clearTimeout(timer);
+            resolve();
+        };
+        stream.on('end', done);
+        stream.on('close', done);
+        stream.on('error', (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
+    });
+    // The stream can end a moment before the daemon records the exit code.
+    for (let i = 0;; i++) {
+        const info = await exec.inspect();
+        if (!info.Running && info.ExitCode !== null) {
+            const { stdout, stderr } = demux(Buffer.concat(chunks));
+            return { exitCode: info.ExitCode, stdout, stderr };
+        }
+        if (i > 50)
+            throw new Error(`\`${cmd.join(' ')}\` in ${container}: no exit code`);
+        await sleep(20);
+    }
+}
+/** The last `tail` lines a container wrote, stdout and stderr interleaved as frames arrived. */
+async function lastLogLines(docker, container, tail = 50) {
+    try {
+        const raw = await docker
+            .getContainer(container)
+            .logs({ stdout: true, stderr: true, tail, follow: false });
+        return demux(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))
+            .both.split('\n')
+            .filter((l) => l.trim() !== '')
+            .slice(-tail);
+    }
+    catch {
+        return [];
+    }
+}
+function sleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+/** The HTTP status Docker answered with, when the error came from the API. */
+function statusOf(err) {
+    const code = err?.statusCode;
+    return typeof code === 'number' ? code : undefined;
+}
+function messageOf(err) {
+    const e = err;
+    if (typeof e?.json?.message === 'string')
+        return e.json.message;
+    return typeof e?.message === 'string' ? e.message : String(err);
+}
+/** A deploy or rollback that stopped on an error: nothing switched, nothing pruned. */
+function failedResult(err, signal) {
+    const cancelled = signal?.aborted === true;
+    return {
+        status: 'failed',
+        detail: messageOf(err),
+        gap: false,
+        removed: [],
+        ...(cancelled && { cancelled }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/lock.ts
+
+const POLL_MS = 500;
+const PROGRESS_EVERY_MS = 15_000;
+function lockName(app, environment) {
+    return `safe-deploy-lock-${app}-${environment}`;
+}
+async function acquireLock(docker, cfg) {
+    const started = Date.now();
+    let lastProgress = 0;
+    for (;;) {
+        if (cfg.signal?.aborted)
+            throw new Error('cancelled while waiting for the deploy lock');
+        const since = new Date().toISOString();
+        try {
+            const c = await docker.createContainer({
+                name: cfg.name,
+                Image: cfg.image,
+                Entrypoint: ['safe-deploy-lock'],
+                Labels: {
+                    'safe-deploy.role': 'lock',
+                    'safe-deploy.lock.holder': cfg.runId ?? `local-${process.pid}`,
+                    'safe-deploy.lock.url': cfg.runUrl ?? '',
+                    'safe-deploy.lock.since': since,
+                },
+                HostConfig: { NetworkMode: 'none' },
+            });
+            if (Date.now() - started > POLL_MS)
+                cfg.log(`took the deploy lock ${cfg.name}`);
+            return async () => {
+                await c.remove({ force: true }).catch((err) => {
+                    if (statusOf(err) !== 404)
+                        throw err;
+                });
+            };
+        }
+        catch (err) {
+            if (statusOf(err) !== 409)
+                throw err;
+        }
+        const holder = await describeHolder(docker, cfg.name);
+        if (!holder)
+            continue; // released between our create and inspect: try again at once
+        const age = Date.now() - holder.since.getTime();
+        const who = `run ${holder.runId}${holder.url ? ` (${holder.url})` : ''} since ${holder.since.toISOString()}`;
+        if (age > cfg.staleMs) {
+            cfg.log(`breaking the stale deploy lock held by ${who}: older than ${Math.round(cfg.staleMs / 1000)}s`);
+            await docker
+                .getContainer(holder.id)
+                .remove({ force: true })
+                .catch(() => undefined);
+            continue;
+        }
+        const waited = Date.now() - started;
+        if (waited >= cfg.waitMs) {
+            throw new Error(`the deploy lock ${cfg.name} is held by ${who}; gave up after ${Math.round(waited / 1000)}s ` +
+                `(deploy-lock-wait). If that run is gone, free the lock with: docker rm ${cfg.name}`);
+        }
+        if (lastProgress === 0 || Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+            cfg.log(`waiting for the deploy lock held by ${who}`);
+            lastProgress = Date.now();
+        }
+        await sleep(Math.min(POLL_MS, cfg.waitMs - waited), cfg.signal);
+    }
+}
+async function describeHolder(docker, name) {
+    try {
+        const info = await docker.getContainer(name).inspect();
+        const labels = info.Config.Labels ?? {};
+        const since = new Date(labels['safe-deploy.lock.since'] ?? info.Created);
+        return {
+            id: info.Id,
+            runId: labels['safe-deploy.lock.holder'] ?? 'unknown',
+            url: labels['safe-deploy.lock.url'] ?? '',
+            since: Number.isNaN(since.getTime()) ? new Date(info.Created) : since,
+        };
+    }
+    catch (err) {
+        if (statusOf(err) === 404)
+            return undefined;
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/tar.ts
+const BLOCK = 512;
+function writeString(buf, value, offset, length) {
+    buf.write(value.slice(0, length), offset, length, 'utf8');
+}
+function writeOctal(buf, value, offset, length) {
+    // Octal digits, zero padded, followed by a NUL, as every tar reader expects.
+    writeString(buf, value.toString(8).padStart(length - 1, '0') + '\0', offset, length);
+}
+/** ustar keeps names up to 100 bytes, or 155 + 100 split at a `/`. */
+function splitName(name) {
+    if (Buffer.byteLength(name) <= 100)
+        return ['', name];
+    const cut = name.lastIndexOf('/', 155);
+    const prefix = name.slice(0, cut);
+    const rest = name.slice(cut + 1);
+    if (cut <= 0 || Buffer.byteLength(prefix) > 155 || Buffer.byteLength(rest) > 100) {
+        throw new Error(`tar: name too long: ${name}`);
+    }
+    return [prefix, rest];
+}
+function header(entry, size, isDir) {
+    const buf = Buffer.alloc(BLOCK);
+    const [prefix, name] = splitName(entry.name);
+    writeString(buf, name, 0, 100);
+    writeOctal(buf, entry.mode ?? (isDir ? 0o755 : 0o644), 100, 8);
+    writeOctal(buf, 0, 108, 8); // uid
+    writeOctal(buf, 0, 116, 8); // gid
+    writeOctal(buf, size, 124, 12);
+    writeOctal(buf, Math.floor(Date.now() / 1000), 136, 12);
+    buf.fill(' ', 148, 156); // the checksum is computed with its own field as spaces
+    writeString(buf, isDir ? '5' : '0', 156, 1);
+    writeString(buf, 'ustar\0', 257, 6);
+    writeString(buf, '00', 263, 2);
+    writeString(buf, prefix, 345, 155);
+    let sum = 0;
+    for (const byte of buf)
+        sum += byte;
+    writeString(buf, sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
+    return buf;
+}
+function tar(entries) {
+    const parts = [];
+    for (const entry of entries) {
+        const isDir = entry.name.endsWith('/');
+        const body = isDir ? Buffer.alloc(0) : Buffer.from(entry.content ?? '');
+        parts.push(header(entry, body.length, isDir), body);
+        const pad = (BLOCK - (body.length % BLOCK)) % BLOCK;
+        if (pad > 0)
+            parts.push(Buffer.alloc(pad));
+    }
+    parts.push(Buffer.alloc(BLOCK * 2)); // end of archive
+    return Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/proxy.ts
+
+
+const MAIN = '/etc/caddy/Caddyfile';
+const SITES = '/etc/caddy/sites';
+const RELOAD = ['caddy', 'reload', '--config', MAIN, '--adapter', 'caddyfile'];
+function siteFile(app, environment) {
+    return `${SITES}/${app}--${environment}.caddy`;
+}
+function mainCaddyfile(admin) {
+    return [
+        '# Managed by safe-deploy. Each app and environment owns one file in /etc/caddy/sites/.',
+        '{',
+        `\tadmin ${admin}`,
+        '}',
+        `import ${SITES}/*.caddy`,
+        '',
+    ].join('\n');
+}
+/** Creates and starts the proxy if it is missing; starts it if stopped; joins the app's network. */
+async function ensureProxy(docker, cfg) {
+    const container = docker.getContainer(cfg.name);
+    let info;
+    try {
+        info = await container.inspect();
+    }
+    catch (err) {
+        if (statusOf(err) !== 404)
+            throw err;
+    }
+    const hostNet = cfg.network === 'host';
+    if (!info) {
+        cfg.log(`creating the proxy container ${cfg.name} (${cfg.image})`);
+        const ports = hostNet ? [] : cfg.publicPorts.map((p) => `${p}/tcp`);
+        const create = (sysctls) => docker.createContainer({
+            name: cfg.name,
+            Image: cfg.image,
+            Labels: { 'safe-deploy.role': 'proxy' },
+            ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
+            HostConfig: {
+                NetworkMode: cfg.network,
+                RestartPolicy: { Name: 'unless-stopped' },
+                // Certificates live in /data: keep them across proxy re-creation (ACME rate limits).
+                Binds: [`${cfg.name}-data:/data`, `${cfg.name}-config:/config`],
+                PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostPort: p.split('/')[0] }]])),
+                Sysctls: sysctls,
+            },
+        });
+        if (hostNet)
+            await create();
+        else {
+            // Caddy re-opens its listening socket (SO_REUSEPORT) on every reload; without request
+            // migration the kernel resets connections still queued on the old one. The proxy's own
+            // network namespace can have it; kernels before 5.14 lack it, so fall back without.
+            try {
+                await create({ [MIGRATE_SYSCTL]: '1' });
+            }
+            catch (err) {
+                if (!/sysctl|tcp_migrate_req/i.test(messageOf(err)))
+                    throw err;
+                cfg.log(`${MIGRATE_SYSCTL} is not available on this host's kernel: a proxy reload may reset a few queued connections`);
+                await create();
+            }
+        }
+        const files = [{ name: 'etc/caddy/' }, { name: 'etc/caddy/sites/' }];
+        await container.putArchive(tar([...files, { name: MAIN.slice(1), content: mainCaddyfile(cfg.admin) }]), {
+            path: '/',
+        });
+        await container.start();
+        await waitReady(docker, cfg.name);
+        if (hostNet)
+            await warnWithoutMigration(docker, cfg);
+        return;
+    }
+    if (!info.State.Running) {
+        cfg.log(`starting the stopped proxy container ${cfg.name}`);
+        await container.start();
+        await waitReady(docker, cfg.name);
+    }
+    // Host-network proxies reach apps on 127.0.0.1; others by container name: they cannot mix.
+    const proxyHostNet = info.HostConfig.NetworkMode === 'host';
+    if (proxyHostNet !== hostNet) {
+        throw new Error(`the proxy ${cfg.name} runs on ${proxyHostNet ? 'the host network' : `network ${info.HostConfig.NetworkMode}`}, ` +
+            `this app on ${hostNet ? 'the host network' : `network ${cfg.network}`}: use the same network for all apps ` +
+            `on a host, or remove the proxy (docker rm -f ${cfg.name}) to re-create it`);
+    }
+    if (hostNet)
+        return;
+    if (!(cfg.network in (info.NetworkSettings.Networks ?? {}))) {
+        cfg.log(`connecting the proxy to network ${cfg.network}`);
+        await docker.getNetwork(cfg.network).connect({ Container: cfg.name });
+    }
+    const published = Object.keys(info.HostConfig.PortBindings ?? {});
+    const missing = cfg.publicPorts.filter((p) => !published.includes(`${p}/tcp`));
+    if (missing.length > 0) {
+        throw new Error(`the proxy ${cfg.name} does not publish port ${missing.join(', ')}; ports are fixed when it is created: ` +
+            `remove it (docker rm -f ${cfg.name}) to let the next deploy re-create it, or choose another public-port`);
+    }
+}
+const MIGRATE_SYSCTL = 'net.ipv4.tcp_migrate_req';
+/**
+ * On the host network the setting is the host's own, which the action must not change behind the
+ * operator's back: it says what a reload may cost and how to avoid it.
+ */
+async function warnWithoutMigration(docker, cfg) {
+    const r = await execIn(docker, cfg.name, ['cat', `/proc/sys/${MIGRATE_SYSCTL.replace(/\./g, '/')}`]).catch(() => undefined);
+    if (r?.exitCode === 0 && r.stdout.trim() === '0') {
+        cfg.log(`note: ${MIGRATE_SYSCTL}=0 on this host: each proxy reload may reset a few connections still queued on Caddy's old socket; ` +
+            `set it to 1 on the host (sysctl -w ${MIGRATE_SYSCTL}=1) for zero dropped connections`);
+    }
+}
+/** Caddy needs a moment after start before its admin endpoint answers `caddy reload`. */
+async function waitReady(docker, name) {
+    let last = '';
+    for (let i = 0; i < 60; i++) {
+        const r = await execIn(docker, name, RELOAD).catch((e) => ({
+            exitCode: -1,
+            stderr: messageOf(e),
+        }));
+        if (r.exitCode === 0)
+            return;
+        last = r.stderr.trim();
+        await sleep(250);
+    }
+    throw new Error(`the proxy ${name} did not become ready: ${lastLine(last)}`);
+}
+async function readSite(docker, proxy, file) {
+    const r = await execIn(docker, proxy, ['cat', file]);
+    return r.exitCode === 0 ? r.stdout : undefined;
+}
+async function writeSite(docker, proxy, file, content) {
+    await docker.getContainer(proxy).putArchive(tar([{ name: file.slice(1), content }]), { path: '/' });
+}
+async function removeSite(docker, proxy, file) {
+    await execIn(docker, proxy, ['rm', '-f', file]);
+}
+/** Graceful reload; a config Caddy rejects leaves the running one in place, and we say why. */
+async function reloadProxy(docker, proxy) {
+    const r = await execIn(docker, proxy, RELOAD);
+    if (r.exitCode !== 0) {
+        throw new Error(`caddy reload in ${proxy} failed (exit ${r.exitCode}): ${lastLine(r.stderr || r.stdout)}`);
+    }
+}
+function lastLine(text) {
+    const lines = text.trim().split('\n');
+    return lines[lines.length - 1] ?? '';
+}
+function renderSite(address, state) {
+    return [
+        '# Managed by safe-deploy through the Docker API; rewritten on every deploy.',
+        `# safe-deploy container=${state.container ?? ''} sha=${state.sha ?? ''} image=${state.image ?? ''}`,
+        `${address} {`,
+        `\treverse_proxy ${state.upstream} {`,
+        // A request that meets a refused connection (an upstream restarting) is retried for a while
+        // instead of answered with a 502 at once.
+        '\t\tlb_try_duration 5s',
+        '\t\tlb_try_interval 250ms',
+        '\t}',
+        '}',
+        '',
+    ].join('\n');
+}
+function parseSite(content) {
+    const upstream = /^\s*reverse_proxy\s+(\S+)/m.exec(content)?.[1];
+    if (!upstream)
+        return undefined;
+    const meta = /^# safe-deploy (.*)$/m.exec(content)?.[1] ?? '';
+    const field = (k) => new RegExp(`(?:^| )${k}=(\\S+)`).exec(meta)?.[1];
+    return { upstream, container: field('container'), sha: field('sha'), image: field('image') };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/context.ts
+
+
+
+
+
+const LABELS = {
+    app: 'safe-deploy.app',
+    environment: 'safe-deploy.environment',
+    sha: 'safe-deploy.sha',
+    image: 'safe-deploy.image',
+    deployedAt: 'safe-deploy.deployed-at',
+    port: 'safe-deploy.port',
+    upstream: 'safe-deploy.upstream',
+    /** The workflow run that deployed it: re-running that run is the rollback button. */
+    runUrl: 'safe-deploy.run-url',
+};
+/** Docker names allow `[a-zA-Z0-9][a-zA-Z0-9_.-]*`; anything else becomes `-`. */
+function nameSafe(s) {
+    return s.replace(/[^a-zA-Z0-9_.-]+/g, '-').replace(/^[^a-zA-Z0-9]+/, '') || 'app';
+}
+/** Validates options, connects and pings: everything that can fail before anything changes. */
+async function connect(opts) {
+    const log = opts.log ?? (() => undefined);
+    const accept = (0,status_ranges/* parseStatusRanges */.C)(opts.healthStatus ?? '200-399');
+    const docker = opts.docker ?? dockerFromHost(opts.host, opts.sshKey);
+    await pingOrExplain(docker, hostLabel(opts.host));
+    const appName = nameSafe(opts.app);
+    const envName = nameSafe(opts.environment);
+    const network = opts.network?.trim() || 'safe-deploy';
+    return {
+        docker,
+        log,
+        app: opts.app,
+        environment: opts.environment,
+        appName,
+        envName,
+        network,
+        hostNet: network === 'host',
+        proxy: opts.proxy ?? 'caddy',
+        proxyImage: opts.proxyImage?.trim() || 'caddy:2',
+        proxyName: opts.proxyName?.trim() || 'safe-deploy-proxy',
+        proxyAdmin: opts.proxyAdmin?.trim() || 'localhost:2019',
+        publicPort: opts.publicPort ?? 80,
+        domain: opts.domain?.trim() || undefined,
+        healthPath: normalisePath(opts.healthPath ?? '/health'),
+        healthTimeoutMs: opts.healthTimeoutMs ?? 60_000,
+        healthIntervalMs: opts.healthIntervalMs ?? 1_000,
+        accept,
+        drainMs: opts.drainMs ?? 30_000,
+        retain: Math.max(0, opts.retain ?? 5),
+        hostPortRange: opts.hostPortRange ?? [20_000, 29_999],
+        site: siteFile(appName, envName),
+        lock: lockName(appName, envName),
+        hostName: hostNameOf(opts.host),
+        signal: opts.signal,
+        opts,
+    };
+}
+function hostNameOf(host) {
+    const target = host?.trim() || process.env.DOCKER_HOST?.trim() || '';
+    if (!target.includes('://') || target.startsWith('unix://'))
+        return '127.0.0.1';
+    try {
+        return new URL(target).hostname || '127.0.0.1';
+    }
+    catch {
+        return '127.0.0.1';
+    }
+}
+function normalisePath(p) {
+    return p.startsWith('/') ? p : `/${p}`;
+}
+/** Pulls an image the host does not have; a host that has it is left alone (tags are by SHA). */
+async function ensureImage(ctx, image) {
+    try {
+        await ctx.docker.getImage(image).inspect();
+        return;
+    }
+    catch (err) {
+        if (statusOf(err) !== 404)
+            throw err;
+    }
+    ctx.log(`pulling ${image}`);
+    try {
+        const stream = await ctx.docker.pull(image, { authconfig: ctx.opts.registryAuth });
+        await new Promise((resolve, reject) => {
+            ctx.docker.modem.followProgress(stream, (err, events) => {
+                const failed = err?.message ?? events.find((e) => e.error)?.error;
+                if (failed)
+                    reject(new Error(failed));
+                else
+                    resolve();
+            });
+        });
+    }
+    catch (err) {
+        throw new Error(`image ${image} is not on the Docker host and could not be pulled: ${messageOf(err)}`);
+    }
+}
+async function ensureNetwork(ctx) {
+    if (ctx.hostNet || ['bridge', 'none'].includes(ctx.network))
+        return;
+    const found = await ctx.docker.listNetworks({ filters: { name: [ctx.network] } });
+    if (found.some((n) => n.Name === ctx.network))
+        return;
+    ctx.log(`creating network ${ctx.network}`);
+    await ctx.docker.createNetwork({ Name: ctx.network, Driver: 'bridge', CheckDuplicate: true });
+}
+/** Runs `fn` holding the app+environment lock; it is released on every path. */
+async function withLock(ctx, image, fn) {
+    const release = await acquireLock(ctx.docker, {
+        name: ctx.lock,
+        image,
+        runId: ctx.opts.runId,
+        runUrl: ctx.opts.runUrl,
+        waitMs: ctx.opts.lockWaitMs ?? 600_000,
+        staleMs: ctx.opts.lockStaleMs ?? 3_600_000,
+        signal: ctx.signal,
+        log: ctx.log,
+    });
+    try {
+        return await fn();
+    }
+    finally {
+        await release().catch((err) => ctx.log(`could not release ${ctx.lock}: ${messageOf(err)}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/containers.ts
+
+
+/** Every container of this app and environment (running or not), newest first. */
+async function appContainers(ctx) {
+    const list = await ctx.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABELS.app}=${ctx.app}`, `${LABELS.environment}=${ctx.environment}`] },
+    });
+    return list.sort((a, b) => createdMs(b) - createdMs(a));
+}
+/** `Created` has whole seconds only; the deployed-at label orders containers made in the same second. */
+function createdMs(c) {
+    const labelled = Date.parse(c.Labels[LABELS.deployedAt] ?? '');
+    return Number.isNaN(labelled) ? c.Created * 1000 : labelled;
+}
+function nameOf(info) {
+    return (info.Names[0] ?? info.Id).replace(/^\//, '');
+}
+/** `<app>-<sha7>-<n>`: n counts up past every container this host has had for that commit. */
+function nextName(ctx, sha, existing) {
+    const prefix = `${ctx.appName}-${sha.slice(0, 7)}-`;
+    let n = 0;
+    for (const c of existing) {
+        const name = nameOf(c);
+        if (name.startsWith(prefix))
+            n = Math.max(n, Number(name.slice(prefix.length)) || 0);
+    }
+    return `${prefix}${n + 1}`;
+}
+/**
+ * A free host port for a container on `network: host`. It is read from the host itself (the
+ * proxy shares the host's network namespace, so its /proc/net/tcp is the host's), because the
+ * runner may be another machine; ports promised to stopped safe-deploy containers are skipped too,
+ * so a rollback can restart one on its old port.
+ */
+async function pickHostPort(ctx, prober) {
+    const used = await portsInUse(ctx, prober, false);
+    const labelled = await ctx.docker.listContainers({ all: true, filters: { label: [LABELS.port] } });
+    for (const c of labelled)
+        used.add(Number(c.Labels[LABELS.port]));
+    const [lo, hi] = ctx.hostPortRange;
+    for (let i = 0; i < 200; i++) {
+        const port = lo + Math.floor(Math.random() * (hi - lo + 1));
+        if (!used.has(port))
+            return port;
+    }
+    throw new Error(`no free host port in ${lo}-${hi}`);
+}
+/**
+ * Local TCP ports in the prober's network namespace (the host's, on `network: host`): every
+ * socket, or only listening ones (state 0A; a TIME_WAIT left by the proxy does not block a bind).
+ */
+async function portsInUse(ctx, prober, listenOnly) {
+    const used = new Set();
+    // Reduced to unique "port state" pairs inside the container: a busy host has tens of thousands
+    // of sockets (megabytes of text) but only a few hundred distinct local ports.
+    const script = `awk '$1 ~ /^[0-9]+:$/ { split($2, a, ":"); print a[2], $4 }' /proc/net/tcp /proc/net/tcp6 | sort -u`;
+    const r = await execIn(ctx.docker, prober, ['sh', '-c', script]);
+    for (const m of r.stdout.matchAll(/^([0-9A-F]{4}) ([0-9A-F]{2})$/gim)) {
+        if (!listenOnly || m[2] === '0A')
+            used.add(parseInt(m[1] ?? '0', 16));
+    }
+    return used;
+}
+/** Stops a container: SIGTERM, then SIGKILL after `timeoutMs`. Already stopped or gone is fine. */
+async function stopContainer(ctx, name, timeoutMs) {
+    try {
+        await ctx.docker.getContainer(name).stop({ t: Math.max(1, Math.ceil(timeoutMs / 1000)) });
+    }
+    catch (err) {
+        if (statusOf(err) !== 304 && statusOf(err) !== 404)
+            throw err;
+    }
+}
+async function removeContainer(ctx, name) {
+    try {
+        await ctx.docker.getContainer(name).remove({ force: true, v: false });
+    }
+    catch (err) {
+        if (statusOf(err) !== 404)
+            throw err;
+    }
+}
+/** Keeps the newest `retain` stopped containers (rollback targets) and removes older ones. */
+async function prune(ctx, keep) {
+    const stopped = (await appContainers(ctx)).filter((c) => c.State !== 'running' && !keep.includes(nameOf(c)));
+    const removed = [];
+    for (const c of stopped.slice(ctx.retain)) {
+        await removeContainer(ctx, nameOf(c));
+        removed.push(nameOf(c));
+    }
+    if (removed.length > 0)
+        ctx.log(`removed old containers (retain ${ctx.retain}): ${removed.join(', ')}`);
+    return removed;
+}
+/** After a container proved healthy it may restart on its own; before, a crash must stay visible. */
+async function keepRestarting(ctx, name) {
+    await ctx.docker
+        .getContainer(name)
+        .update({ RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 } });
+}
+async function startExisting(ctx, name) {
+    try {
+        await ctx.docker.getContainer(name).start();
+    }
+    catch (err) {
+        if (statusOf(err) !== 304)
+            throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/live.ts
+
+
+
+
+async function readLive(ctx) {
+    if (ctx.proxy === 'none') {
+        const running = (await appContainers(ctx)).find((c) => c.State === 'running');
+        return { version: running ? versionFromLabels(nameOf(running), running.Labels) : undefined };
+    }
+    const siteContent = await readSite(ctx.docker, ctx.proxyName, ctx.site);
+    const state = siteContent === undefined ? undefined : parseSite(siteContent);
+    if (!state)
+        return { siteContent };
+    let container = state.container;
+    if (!container) {
+        // A site file without our comment (edited by hand): find the container by its upstream.
+        const match = (await appContainers(ctx)).find((c) => c.Labels[LABELS.upstream] === state.upstream);
+        container = match ? nameOf(match) : undefined;
+    }
+    if (container) {
+        try {
+            const info = await ctx.docker.getContainer(container).inspect();
+            const fromLabels = versionFromLabels(container, info.Config.Labels ?? {});
+            if (fromLabels)
+                return { version: fromLabels, siteContent, upstream: state.upstream };
+        }
+        catch (err) {
+            if (statusOf(err) !== 404)
+                throw err;
+        }
+    }
+    const version = container && state.sha ? { container, sha: state.sha, image: state.image ?? '' } : undefined;
+    return { version, siteContent, upstream: state.upstream };
+}
+function versionFromLabels(container, labels) {
+    const sha = labels[LABELS.sha];
+    if (!sha)
+        return undefined;
+    const image = labels[LABELS.image] ?? '';
+    return { container, sha, image, runUrl: labels[LABELS.runUrl], deployedAt: labels[LABELS.deployedAt] };
+}
+/** Where the proxy reaches a container, and where the health probe asks. */
+function upstreamFor(ctx, container, port) {
+    return ctx.hostNet ? `127.0.0.1:${port}` : `${container}:${port}`;
+}
+/** The site address: the domain (automatic HTTPS) or the public port (plain HTTP). */
+function siteAddress(ctx) {
+    return ctx.domain ?? `:${ctx.publicPort}`;
+}
+function publicUrl(ctx) {
+    return ctx.domain ? `https://${ctx.domain}` : `http://${ctx.hostName}:${ctx.publicPort}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/launch.ts
+
+
+
+
+function envList(env) {
+    if (!env)
+        return [];
+    return Array.isArray(env)
+        ? [...env]
+        : Object.entries(env).map(([k, v]) => `${k}=${v}`);
+}
+/**
+ * Creates and starts the new version's container, without a restart policy: until it is proved
+ * healthy a crash must leave it exited (with its exit code), not restarting in a loop.
+ */
+async function launch(ctx, opts, prober, existing) {
+    const direct = ctx.proxy === 'none';
+    let port = opts.port ?? 3000;
+    if (ctx.hostNet)
+        port = direct || !prober ? ctx.publicPort : await pickHostPort(ctx, prober);
+    let name = nextName(ctx, opts.sha, existing);
+    const env = envList(opts.env).filter((e) => !e.startsWith('PORT='));
+    for (let attempt = 0;; attempt++) {
+        const upstream = upstreamFor(ctx, name, port);
+        const labels = {
+            [LABELS.app]: ctx.app,
+            [LABELS.environment]: ctx.environment,
+            [LABELS.sha]: opts.sha,
+            [LABELS.image]: opts.image,
+            [LABELS.deployedAt]: new Date().toISOString(),
+            [LABELS.upstream]: upstream,
+        };
+        if (ctx.opts.runUrl)
+            labels[LABELS.runUrl] = ctx.opts.runUrl;
+        if (ctx.hostNet)
+            labels[LABELS.port] = String(port);
+        // Without a proxy on a bridge network the container itself is published on the public port.
+        const publish = direct && !ctx.hostNet;
+        try {
+            const container = await ctx.docker.createContainer({
+                name,
+                Image: opts.image,
+                Env: [...env, `PORT=${port}`],
+                Labels: labels,
+                ExposedPorts: ctx.hostNet ? undefined : { [`${port}/tcp`]: {} },
+                HostConfig: {
+                    NetworkMode: ctx.network,
+                    Binds: opts.volumes ? [...opts.volumes] : undefined,
+                    RestartPolicy: { Name: 'no' },
+                    PortBindings: publish ? { [`${port}/tcp`]: [{ HostPort: String(ctx.publicPort) }] } : undefined,
+                },
+            });
+            try {
+                await container.start();
+            }
+            catch (err) {
+                await removeContainer(ctx, name);
+                throw new Error(`the new container ${name} did not start: ${messageOf(err)}`);
+            }
+            const healthUrl = `http://${ctx.hostNet ? '127.0.0.1' : name}:${port}${ctx.healthPath}`;
+            return { name, port, upstream, healthUrl };
+        }
+        catch (err) {
+            // A container outside safe-deploy's labels may hold the name: take the next number.
+            if (statusOf(err) !== 409 || attempt >= 20)
+                throw err;
+            const n = Number(name.slice(name.lastIndexOf('-') + 1)) + 1;
+            name = `${name.slice(0, name.lastIndexOf('-'))}-${n}`;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/health.ts
+
+const PROBE_TIMEOUT_S = 3;
+async function waitHealthy(docker, cfg) {
+    const started = Date.now();
+    const report = { healthy: false, url: cfg.url, probes: 0, elapsedMs: 0 };
+    let withTimeout = true;
+    let lastLog = started;
+    for (;;) {
+        if (cfg.signal?.aborted)
+            return done(report, started, { cancelled: true });
+        const exitCode = await exitedWith(docker, cfg.container);
+        if (exitCode !== undefined)
+            return done(report, started, { exitCode });
+        const wget = ['wget', '-q', '-S', '-O', '/dev/null', cfg.url];
+        const cmd = withTimeout ? ['timeout', String(PROBE_TIMEOUT_S), ...wget] : wget;
+        report.probes++;
+        try {
+            const r = await execIn(docker, cfg.prober, cmd, (PROBE_TIMEOUT_S + 5) * 1000);
+            const out = `${r.stderr}\n${r.stdout}`;
+            if (r.exitCode >= 126 && /not found|no such file/i.test(out)) {
+                if (!withTimeout)
+                    throw new Error(`the proxy image has no wget (busybox): cannot probe ${cfg.url}`);
+                withTimeout = false; // an image without the timeout applet: plain wget still works
+                report.probes--;
+                continue;
+            }
+            const status = /HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(out)?.[1];
+            if (status !== undefined) {
+                report.lastStatus = Number(status);
+                report.lastError = undefined;
+                if (cfg.accept(report.lastStatus))
+                    return done(report, started, { healthy: true });
+            }
+            else {
+                report.lastError = out.trim().split('\n').pop() || `wget exited ${r.exitCode}`;
+            }
+        }
+        catch (err) {
+            report.lastError = messageOf(err);
+        }
+        const elapsed = Date.now() - started;
+        if (elapsed >= cfg.timeoutMs) {
+            // One last look: a container that died late should be reported with its exit code.
+            return done(report, started, { exitCode: await exitedWith(docker, cfg.container) });
+        }
+        if (Date.now() - lastLog >= 10_000) {
+            cfg.log(`still waiting for ${cfg.url}: ${describe(report)} after ${report.probes} probes`);
+            lastLog = Date.now();
+        }
+        await sleep(Math.min(cfg.intervalMs, cfg.timeoutMs - elapsed), cfg.signal);
+    }
+}
+function describe(report) {
+    if (report.lastStatus !== undefined)
+        return `HTTP ${report.lastStatus}`;
+    return report.lastError ?? 'no answer';
+}
+function done(report, started, extra) {
+    const out = { ...report, ...extra, elapsedMs: Date.now() - started };
+    if (out.exitCode === undefined)
+        delete out.exitCode;
+    return out;
+}
+/** The exit code when the container is no longer running (new containers run without restarts). */
+async function exitedWith(docker, container) {
+    const info = await docker.getContainer(container).inspect();
+    return info.State.Running ? undefined : info.State.ExitCode;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/steps.ts
+
+
+
+/** The steps deploy and rollback share. */
+function proxyConfig(ctx) {
+    return {
+        name: ctx.proxyName,
+        image: ctx.proxyImage,
+        network: ctx.network,
+        admin: ctx.proxyAdmin,
+        publicPorts: ctx.domain ? [80, 443] : [ctx.publicPort],
+        log: ctx.log,
+    };
+}
+async function probe(ctx, container, url, prober = ctx.proxyName) {
+    const health = await waitHealthy(ctx.docker, {
+        prober,
+        container,
+        url,
+        accept: ctx.accept,
+        timeoutMs: ctx.healthTimeoutMs,
+        intervalMs: ctx.healthIntervalMs,
+        signal: ctx.signal,
+        log: ctx.log,
+    });
+    if (health.healthy)
+        ctx.log(`healthy after ${health.probes} probe(s), ${health.elapsedMs}ms`);
+    return health;
+}
+/** The new container failed its health check: keep its last words, remove it, report. */
+async function failedHealth(ctx, container, health, previous) {
+    const logs = await lastLogLines(ctx.docker, container, 50);
+    await removeContainer(ctx, container);
+    const still = previous ? `${previous.sha.slice(0, 7)} keeps serving` : 'nothing was serving';
+    let why;
+    if (health.cancelled)
+        why = `cancelled during the health check of ${container}`;
+    else if (health.exitCode !== undefined)
+        why = `${container} exited with code ${health.exitCode} before it was healthy`;
+    else
+        why = `${container} was not healthy in ${Math.round(ctx.healthTimeoutMs / 1000)}s (${describe(health)})`;
+    ctx.log(`${why}; removed it, ${still}`);
+    for (const line of logs)
+        ctx.log(`  | ${line}`);
+    return {
+        status: 'failed',
+        detail: `${why}; ${still}`,
+        previous,
+        current: previous,
+        health,
+        logs,
+        ...(health.exitCode !== undefined && { exitCode: health.exitCode }),
+        ...(health.cancelled && { cancelled: true }),
+        gap: false,
+        removed: [],
+    };
+}
+/**
+ * After the switch: in-flight requests on the old version get `drainMs`, then every other
+ * running container of this app+environment (the previous one, and strays of killed runs) gets
+ * SIGTERM and another `drainMs` before SIGKILL. A cancel here only shortens the drain: traffic
+ * has already moved, and the old containers must not keep running.
+ */
+async function retire(ctx, keep) {
+    const running = (await appContainers(ctx)).filter((c) => c.State === 'running' && nameOf(c) !== keep);
+    if (running.length === 0)
+        return;
+    await sleep(ctx.drainMs, ctx.signal);
+    const grace = ctx.signal?.aborted ? Math.min(ctx.drainMs, 5_000) : ctx.drainMs;
+    for (const c of running) {
+        ctx.log(`stopping ${nameOf(c)}`);
+        await stopContainer(ctx, nameOf(c), grace);
+    }
+}
+/**
+ * Once traffic has moved the run has succeeded: a failure to stop or prune old containers is
+ * logged, not reported as a failed deploy (which would claim the old version still serves).
+ */
+async function afterSwitch(ctx, live) {
+    try {
+        await retire(ctx, live);
+        return await prune(ctx, [live]);
+    }
+    catch (err) {
+        ctx.log(`warning: ${live} is live, but cleaning up old containers failed: ${messageOf(err)}`);
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/direct.ts
+
+
+
+
+
+/**
+ * `proxy: none`: the container itself holds the public port, and two cannot, so the old one is
+ * stopped before the new one starts: a gap, said so in the result. A new version that fails
+ * its health check is removed and the old one started again.
+ */
+async function deployDirect(ctx, opts) {
+    await ensureNetwork(ctx);
+    const prober = await startProber(ctx);
+    try {
+        const existing = await appContainers(ctx);
+        const previous = (await readLive(ctx)).version;
+        const running = existing.filter((c) => c.State === 'running').map(nameOf);
+        if (ctx.signal?.aborted)
+            throw new Error('cancelled before the new container started; nothing changed');
+        ctx.log(`proxy: none: stopping ${running.join(', ') || 'nothing'} first (traffic has a gap until the new one is up)`);
+        for (const name of running)
+            await stopContainer(ctx, name, ctx.drainMs);
+        let launchedName;
+        try {
+            const launched = await launch(ctx, opts, undefined, existing);
+            launchedName = launched.name;
+            const health = await probe(ctx, launched.name, launched.healthUrl, prober);
+            if (!health.healthy) {
+                const failed = await failedHealth(ctx, launched.name, health, previous);
+                await restart(ctx, running);
+                return { ...failed, gap: true };
+            }
+            await keepRestarting(ctx, launched.name);
+            const removed = await prune(ctx, [launched.name]);
+            return {
+                status: 'deployed',
+                detail: `${opts.sha.slice(0, 7)} is live in ${launched.name} (proxy: none, so traffic had a gap)`,
+                previous,
+                current: { sha: opts.sha, image: opts.image, container: launched.name },
+                gap: true,
+                upstream: launched.upstream,
+                url: publicUrl(ctx),
+                removed,
+            };
+        }
+        catch (err) {
+            if (launchedName)
+                await removeContainer(ctx, launchedName).catch(() => undefined);
+            await restart(ctx, running);
+            throw err;
+        }
+    }
+    finally {
+        await removeContainer(ctx, prober).catch(() => undefined);
+    }
+}
+async function restart(ctx, names) {
+    for (const name of names) {
+        ctx.log(`starting ${name} again`);
+        await startExisting(ctx, name).catch((err) => ctx.log(`could not start ${name} again: ${String(err)}`));
+    }
+}
+/**
+ * Without a proxy there is still a container on the app's network to probe from: a short-lived
+ * one from the proxy image (it has busybox wget), removed afterwards.
+ */
+async function startProber(ctx) {
+    const name = `safe-deploy-probe-${ctx.appName}-${ctx.envName}`;
+    await removeContainer(ctx, name);
+    const c = await ctx.docker.createContainer({
+        name,
+        Image: ctx.proxyImage,
+        Entrypoint: ['sleep'],
+        Cmd: ['3600'],
+        Labels: { 'safe-deploy.role': 'probe' },
+        HostConfig: { NetworkMode: ctx.network, AutoRemove: false },
+    });
+    await c.start();
+    return name;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/swap.ts
+
+
+
+
+
+
+
+
+/**
+ * Deploys one image to a Docker host with zero downtime: start the new container next to the
+ * old one, probe it healthy from inside the proxy, point the proxy at it (`caddy reload`), let
+ * the old one drain, stop it, and keep a few stopped versions for instant rollback. Any failure
+ * before the switch removes the new container and leaves the old one serving. Never throws:
+ * every outcome is a result with a one-line `detail`.
+ */
+async function deployDocker(opts) {
+    let ctx;
+    try {
+        ctx = await connect(opts);
+        const c = ctx;
+        c.log(`deploying ${opts.image} (${opts.sha.slice(0, 7)}) as ${c.app} (${c.environment})`);
+        await ensureImage(c, opts.image);
+        await ensureImage(c, c.proxyImage); // the proxy, or (proxy: none) the container probes run in
+        return await withLock(c, opts.image, () => c.proxy === 'none' ? deployDirect(c, opts) : deployProxied(c, opts));
+    }
+    catch (err) {
+        return failedResult(err, opts.signal);
+    }
+}
+async function deployProxied(ctx, opts) {
+    await ensureNetwork(ctx);
+    await ensureProxy(ctx.docker, proxyConfig(ctx));
+    const live = await readLive(ctx);
+    const previous = live.version;
+    ctx.log(previous ? `live: ${previous.sha.slice(0, 7)} in ${previous.container}` : 'live: nothing yet');
+    if (ctx.signal?.aborted)
+        throw new Error('cancelled before the new container started; nothing changed');
+    const launched = await launch(ctx, opts, ctx.proxyName, await appContainers(ctx));
+    const current = { sha: opts.sha, image: opts.image, container: launched.name };
+    ctx.log(`started ${launched.name}; probing ${launched.healthUrl}`);
+    let switched = false;
+    let health;
+    try {
+        health = await probe(ctx, launched.name, launched.healthUrl);
+        if (!health.healthy)
+            return await failedHealth(ctx, launched.name, health, previous);
+        await keepRestarting(ctx, launched.name);
+        const site = renderSite(siteAddress(ctx), { upstream: launched.upstream, ...current });
+        await writeSite(ctx.docker, ctx.proxyName, ctx.site, site);
+        try {
+            await reloadProxy(ctx.docker, ctx.proxyName);
+        }
+        catch (err) {
+            // Put the file back as it was, so the next reload (any app's) does not pick up ours.
+            if (live.siteContent !== undefined)
+                await writeSite(ctx.docker, ctx.proxyName, ctx.site, live.siteContent);
+            else
+                await removeSite(ctx.docker, ctx.proxyName, ctx.site);
+            const still = previous ? `${previous.sha.slice(0, 7)} keeps serving` : 'nothing was serving';
+            throw new Error(`${messageOf(err)}; removed ${launched.name}, ${still}`);
+        }
+        switched = true;
+        ctx.log(`switched ${siteAddress(ctx)} to ${launched.name} (${launched.upstream})`);
+    }
+    finally {
+        if (!switched)
+            await removeContainer(ctx, launched.name).catch(() => undefined);
+    }
+    const removed = await afterSwitch(ctx, launched.name);
+    return {
+        status: 'deployed',
+        detail: `${opts.sha.slice(0, 7)} is live in ${launched.name}${previous ? `, replacing ${previous.sha.slice(0, 7)}` : ''}`,
+        previous,
+        current,
+        health,
+        gap: false,
+        upstream: launched.upstream,
+        url: publicUrl(ctx),
+        removed,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/rollback.ts
+
+
+
+
+
+
+
+/**
+ * Puts a retained (stopped) container back in service: start it, probe it healthy, point the
+ * proxy back at it, stop the bad one. Used by verify's automatic rollback and by `rollback-to`
+ * when the target is still on the host. Nothing is rebuilt or pulled: that is what makes it instant.
+ */
+async function rollbackDocker(opts) {
+    try {
+        const ctx = await connect(opts);
+        const target = pickTarget(await appContainers(ctx), opts.to, (await readLive(ctx)).version);
+        return await withLock(ctx, target.ImageID, () => rollbackLocked(ctx, nameOf(target)));
+    }
+    catch (err) {
+        return failedResult(err, opts.signal);
+    }
+}
+/** `to`: a container name or a SHA prefix; default the newest stopped version that is not live. */
+function pickTarget(all, to, live) {
+    const candidates = all.filter((c) => nameOf(c) !== live?.container);
+    const found = to
+        ? candidates.find((c) => nameOf(c) === to || (c.Labels[LABELS.sha] ?? '').startsWith(to.toLowerCase()))
+        : (candidates.find((c) => c.State !== 'running' && c.Labels[LABELS.sha] !== live?.sha) ??
+            candidates.find((c) => c.State !== 'running'));
+    if (!found) {
+        const kept = all.map(nameOf).join(', ') || 'none';
+        throw new Error(`no retained container ${to ? `matches ${to}` : 'to roll back to'} (containers on the host: ${kept})`);
+    }
+    return found;
+}
+async function rollbackLocked(ctx, target) {
+    const direct = ctx.proxy === 'none';
+    if (!direct)
+        await ensureProxy(ctx.docker, proxyConfig(ctx));
+    const live = await readLive(ctx);
+    const info = await ctx.docker.getContainer(target).inspect();
+    const version = versionFromLabels(target, info.Config.Labels ?? {});
+    const upstream = info.Config.Labels?.[LABELS.upstream];
+    if (!version || !upstream)
+        throw new Error(`${target} has no safe-deploy labels: cannot roll back to it`);
+    const prober = direct ? await startProber(ctx) : ctx.proxyName;
+    try {
+        const port = Number(upstream.slice(upstream.lastIndexOf(':') + 1));
+        if (ctx.hostNet && !direct && !info.State.Running && (await portsInUse(ctx, prober, true)).has(port)) {
+            throw new Error(`${target} would listen on port ${port}, which something else holds now`);
+        }
+        const running = (await appContainers(ctx)).filter((c) => c.State === 'running' && nameOf(c) !== target);
+        if (direct)
+            for (const c of running)
+                await stopContainer(ctx, nameOf(c), ctx.drainMs);
+        ctx.log(`rolling back to ${version.sha.slice(0, 7)}: starting ${target}`);
+        await startExisting(ctx, target);
+        const host = ctx.hostNet ? '127.0.0.1' : target;
+        const health = await probe(ctx, target, `http://${host}:${port}${ctx.healthPath}`, prober);
+        if (!health.healthy) {
+            await stopContainer(ctx, target, 5_000);
+            if (direct)
+                for (const c of running)
+                    await startExisting(ctx, nameOf(c));
+            const why = health.cancelled
+                ? 'cancelled'
+                : `not healthy (${health.lastStatus ?? health.lastError ?? 'no answer'})`;
+            return {
+                status: 'failed',
+                detail: `rollback to ${target} failed: ${why}; ${live.version?.sha.slice(0, 7) ?? 'nothing'} is still live`,
+                previous: live.version,
+                current: live.version,
+                health,
+                gap: direct,
+                removed: [],
+                ...(health.cancelled && { cancelled: true }),
+            };
+        }
+        if (!direct) {
+            await writeSite(ctx.docker, ctx.proxyName, ctx.site, renderSite(siteAddress(ctx), { upstream, ...version }));
+            await reloadProxy(ctx.docker, ctx.proxyName);
+            ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
+        }
+        const removed = await afterSwitch(ctx, target);
+        return {
+            status: 'rolled-back',
+            detail: `${version.sha.slice(0, 7)} is live again in ${target}${live.version ? `, replacing ${live.version.sha.slice(0, 7)}` : ''}`,
+            previous: live.version,
+            current: version,
+            health,
+            gap: direct,
+            upstream,
+            url: publicUrl(ctx),
+            removed,
+        };
+    }
+    finally {
+        if (direct)
+            await ctx.docker
+                .getContainer(prober)
+                .remove({ force: true })
+                .catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/state.ts
+
+
+
+/**
+ * What the host knows about an app and environment, read without changing anything: the live
+ * version (from the proxy) and every version whose container it still has (retained for rollback),
+ * newest first.
+ */
+async function readDockerState(opts) {
+    const ctx = await connect(opts);
+    const live = (await readLive(ctx)).version;
+    const retained = (await appContainers(ctx))
+        .map((c) => versionFromLabels(nameOf(c), c.Labels))
+        .filter((v) => v !== undefined);
+    return { live, retained };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/docker/index.ts
+/** The `deploy-to: docker` engine: one entry point for the pipeline, independent of inputs. */
+
+
+
+
+
+
+
+/***/ })
+
+};
+;

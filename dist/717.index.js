@@ -1,0 +1,1350 @@
+"use strict";
+exports.id = 717;
+exports.ids = [717];
+exports.modules = {
+
+/***/ 40717:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  createKubernetesTarget: () => (/* binding */ createKubernetesTarget),
+  createTarget: () => (/* binding */ createTarget),
+  repositoryName: () => (/* binding */ repositoryName)
+});
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(48161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: ./src/util/shell.ts
+var shell = __webpack_require__(95462);
+;// CONCATENATED MODULE: ./src/deploy/command-target.ts
+
+/**
+ * `deploy-to: command`: the user's own command does the deploy (Fly, Render, ECS, kubectl, ssh…).
+ * Every value reaches it only as an environment variable, never spliced into the command text, so
+ * a hostile branch name or commit message cannot run anything.
+ */
+function commandTarget(c) {
+    const run = async (name, command, v, before) => {
+        const env = {
+            IMAGE: v.image,
+            IMAGE_TAG: c.repository ? `${c.repository}:${v.sha}` : v.image,
+            SHA: v.sha,
+            PREVIOUS_IMAGE: before?.image ?? '',
+            PREVIOUS_SHA: before?.sha ?? '',
+            ENVIRONMENT: c.environment,
+        };
+        c.log.info(`Running ${name} for ${v.sha.slice(0, 7)} (${v.image})…`);
+        const res = await (0,shell/* runShell */.E)(command, { cwd: c.cwd, env, tailLines: 50 });
+        const ok = res.exitCode === 0;
+        return {
+            ok,
+            detail: ok ? `${name} put ${v.sha.slice(0, 7)} live` : `${name} exited with code ${res.exitCode}`,
+            previous: before,
+            current: ok ? v : before,
+            url: c.url,
+            command: { name, exitCode: res.exitCode, tail: res.tail },
+        };
+    };
+    return {
+        kind: 'command',
+        where: 'deploy-command',
+        state: async () => ({ live: c.live, retained: [] }),
+        deploy: (v, live) => run('deploy-command', c.deployCommand, v, live),
+        restore: (v, failed) => c.rollbackCommand
+            ? run('rollback-command', c.rollbackCommand, v, failed)
+            : run('deploy-command', c.deployCommand, v, failed),
+        plan: (v, live, restore) => {
+            const name = restore && c.rollbackCommand ? 'rollback-command' : 'deploy-command';
+            return [
+                `run ${name} with IMAGE=${v.image} SHA=${v.sha} PREVIOUS_SHA=${live?.sha ?? ''} ENVIRONMENT=${c.environment}`,
+            ];
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./src/deploy/docker/index.ts + 16 modules
+var docker = __webpack_require__(70644);
+;// CONCATENATED MODULE: ./src/deploy/docker-target.ts
+
+/** `deploy-to: docker`: the zero-downtime engine in src/deploy/docker. */
+function dockerTarget(c) {
+    const outcome = (r) => ({
+        ok: r.status !== 'failed',
+        detail: r.detail,
+        cancelled: r.cancelled,
+        previous: r.previous,
+        current: r.current,
+        url: r.url,
+        docker: r,
+    });
+    /**
+     * One decision for deploy, restore and plan: a retained container of `v` (not the live one)
+     * restarts in a second with no pull and no new copy pushing older versions out of `retain`;
+     * otherwise the image runs again in a new container.
+     */
+    const retained = (v, live) => v.container && v.container !== live?.container ? v.container : undefined;
+    const put = async (v, live, signal) => {
+        const container = retained(v, live);
+        return outcome(container
+            ? await (0,docker.rollbackDocker)({ ...c, signal, to: container })
+            : await (0,docker.deployDocker)({
+                ...c,
+                signal,
+                image: v.image,
+                sha: v.sha,
+                port: c.port,
+                env: c.env,
+                volumes: c.volumes,
+            }));
+    };
+    return {
+        kind: 'docker',
+        where: c.where,
+        state: () => (0,docker.readDockerState)(c),
+        deploy: (v, live) => put(v, live, c.signal),
+        // Not cancellable: a half-done rollback is worse than a finished one.
+        restore: (v, failed) => put(v, failed, undefined),
+        plan: (v, live) => {
+            const proxy = c.proxy === 'none'
+                ? 'stop the old container, then start the new one (proxy: none: a short gap)'
+                : `point ${c.proxyName ?? 'safe-deploy-proxy'} at it, wait ${c.drainMs ?? 30_000} ms, stop ${live?.container ?? 'nothing (nothing is live)'}`;
+            const container = retained(v, live);
+            const start = container
+                ? `restart the retained container ${container}`
+                : `start ${c.app}-${v.sha.slice(0, 7)}-<n> from ${v.image} on ${c.where}`;
+            return [
+                start,
+                `probe ${c.healthPath ?? '/health'} until ${c.healthStatus ?? '200-399'} (within ${c.healthTimeoutMs ?? 60_000} ms)`,
+                proxy,
+            ];
+        },
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/access.ts
+function accessChecks(opts) {
+    const checks = [
+        { verb: 'get', group: 'apps', resource: 'deployments', why: 'read the live version' },
+        { verb: 'patch', group: 'apps', resource: 'deployments', why: 'set the image and undo' },
+        { verb: 'list', group: 'apps', resource: 'replicasets', why: 'read the revision history' },
+    ];
+    if (opts.dryRun)
+        return checks;
+    checks.push({ verb: 'get', group: 'coordination.k8s.io', resource: 'leases', why: 'the deploy lock' }, { verb: 'create', group: 'coordination.k8s.io', resource: 'leases', why: 'the deploy lock' }, { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', why: 'the deploy lock' });
+    if (opts.migrationJob) {
+        checks.push({ verb: 'create', group: 'batch', resource: 'jobs', why: 'run migrate-command as a Job' }, { verb: 'get', group: 'batch', resource: 'jobs', why: 'wait for the migration Job' });
+    }
+    return checks;
+}
+function deniedLine(c, namespace, user) {
+    const res = c.group ? `${c.resource}.${c.group}` : c.resource;
+    return `the credentials (${user}) may not ${c.verb} ${res} in namespace ${namespace} (needed to ${c.why}): grant it with a Role rule {apiGroups: ["${c.group}"], resources: ["${c.resource}"], verbs: ["${c.verb}"]} bound to them`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/annotations.ts
+/**
+ * Names safe-deploy writes on a Deployment. The deployment controller copies a Deployment's
+ * annotations onto the ReplicaSet it creates for each revision, so every revision keeps the
+ * commit it came from: that is the history `rollback-to` and re-runs resolve against.
+ */
+const ANNOTATIONS = {
+    sha: 'dev.safe-deploy/sha',
+    imageRef: 'dev.safe-deploy/image-ref',
+    runUrl: 'dev.safe-deploy/run-url',
+    deployedAt: 'dev.safe-deploy/deployed-at',
+    changeCause: 'kubernetes.io/change-cause',
+    /**
+     * On a ReplicaSet whose rollout failed and was undone: that commit never served here, so it is
+     * no version to roll back to (a re-run of its run is a new attempt, not a rollback).
+     */
+    rolloutFailed: 'dev.safe-deploy/rollout-failed',
+};
+/** The deployment controller's own annotations. */
+const REVISION = 'deployment.kubernetes.io/revision';
+const POD_TEMPLATE_HASH = 'pod-template-hash';
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/client.ts
+/**
+ * The connection to the cluster: @kubernetes/client-node (real kubeconfigs, exec credential
+ * plugins, client certificates), loaded only when a run deploys to Kubernetes — it is several
+ * times the size of the rest of the action. Every failure becomes a KubeError: one line naming
+ * the context, namespace, resource and verb, never a stack trace, a token or the kubeconfig.
+ */
+
+
+
+class KubeError extends Error {
+    status;
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+        this.name = 'KubeError';
+    }
+}
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Where client-node's loadFromDefault looks: KUBECONFIG's files, ~/.kube/config, or in-cluster. */
+function kubeconfigFileExists(env) {
+    const files = env.KUBECONFIG ? env.KUBECONFIG.split((external_node_path_default()).delimiter).filter(Boolean) : [];
+    if (files.length)
+        return files.some((f) => external_node_fs_default().existsSync(f));
+    return (external_node_fs_default().existsSync(external_node_path_default().join(env.HOME ?? external_node_os_default().homedir(), '.kube', 'config')) || !!env.KUBERNETES_SERVICE_HOST);
+}
+let loading;
+/** Starts loading the client (a large module) without waiting for it; connect() finishes the job. */
+function preloadClient() {
+    loading ??= __webpack_require__.e(/* import() */ 959).then(__webpack_require__.bind(__webpack_require__, 6959));
+    loading.catch(() => undefined);
+}
+async function connect(o) {
+    if (!o.kubeconfig && !kubeconfigFileExists(process.env))
+        throw new KubeError('no kubeconfig: set the kubeconfig input (its YAML or base64, from a secret), or set KUBECONFIG on the runner (azure/k8s-set-context does)');
+    const k8s = await (loading ??= __webpack_require__.e(/* import() */ 959).then(__webpack_require__.bind(__webpack_require__, 6959)));
+    const kc = new k8s.KubeConfig();
+    try {
+        if (o.kubeconfig)
+            kc.loadFromString(o.kubeconfig);
+        else
+            kc.loadFromDefault();
+    }
+    catch (err) {
+        // The parser's message may quote the file: name the source, not its contents.
+        throw new KubeError(`the kubeconfig${o.kubeconfig ? ' input' : ` file (${process.env.KUBECONFIG ?? '~/.kube/config'})`} could not be read as a kubeconfig (${err.name}); give the file's YAML (or its base64)`);
+    }
+    const contexts = kc.getContexts().map((c) => c.name);
+    if (o.context) {
+        if (!contexts.includes(o.context))
+            throw new KubeError(`kube-context "${o.context}" is not in the kubeconfig (it has: ${contexts.join(', ') || 'no contexts'}); set kube-context to one of them`);
+        kc.setCurrentContext(o.context);
+    }
+    const context = kc.getCurrentContext();
+    const ctx = kc.getContextObject(context);
+    const cluster = kc.getCurrentCluster();
+    if (!ctx || !cluster)
+        throw new KubeError(`the kubeconfig has no usable current context (contexts: ${contexts.join(', ') || 'none'}); set kube-context`);
+    const namespace = o.namespace ?? ctx.namespace ?? 'default';
+    const server = cluster.server;
+    const user = kc.getCurrentUser()?.name ?? ctx.user;
+    const call = async (what, fn) => {
+        let timer;
+        // node-fetch has no timeout of its own: a server that never answers would hang the run.
+        const silent = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000}s`)), REQUEST_TIMEOUT_MS);
+            timer.unref();
+        });
+        try {
+            return await Promise.race([fn(), silent]);
+        }
+        catch (err) {
+            throw explain(err, what, { context, server });
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    };
+    return {
+        k8s,
+        apps: kc.makeApiClient(k8s.AppsV1Api),
+        core: kc.makeApiClient(k8s.CoreV1Api),
+        batch: kc.makeApiClient(k8s.BatchV1Api),
+        coordination: kc.makeApiClient(k8s.CoordinationV1Api),
+        authz: kc.makeApiClient(k8s.AuthorizationV1Api),
+        context,
+        namespace,
+        server,
+        user,
+        call,
+    };
+}
+/** One line for any failed call: the API's own status message, or why the server did not answer. */
+function explain(err, what, where) {
+    if (err instanceof KubeError)
+        return err;
+    const e = err;
+    if (typeof e.code === 'number' && e.code >= 100) {
+        const message = statusMessage(e.body);
+        if (e.code === 401)
+            return new KubeError(`the API server at ${where.server} (context ${where.context}) refused the credentials (401 Unauthorized) while trying to ${what}: renew the token or certificate in the kubeconfig`, 401);
+        return new KubeError(`could not ${what}: ${message ?? `HTTP ${e.code}`}`, e.code);
+    }
+    const reason = (e.message ?? String(err)).replace(/^request to \S+ failed, reason: /, '');
+    return new KubeError(`the Kubernetes API at ${where.server} (context ${where.context}) did not answer while trying to ${what}: ${reason}. Check the kubeconfig's server address and that the cluster is reachable from this runner`);
+}
+function statusMessage(body) {
+    let b = body;
+    if (typeof body === 'string') {
+        try {
+            b = JSON.parse(body);
+        }
+        catch {
+            return body.slice(0, 300) || undefined;
+        }
+    }
+    const m = b?.message;
+    return typeof m === 'string' ? m : undefined;
+}
+const isNotFound = (err) => err instanceof KubeError && err.status === 404;
+const isConflict = (err) => err instanceof KubeError && err.status === 409;
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/containers.ts
+class ContainerChoiceError extends Error {
+}
+/**
+ * The container whose image a deploy sets: `kube-container` when given, else the Deployment's
+ * only container, else the one named like the app. Anything else is a guess we refuse to make.
+ */
+function pickContainer(d, app, requested) {
+    const names = (d.spec?.template?.spec?.containers ?? []).map((c) => c.name);
+    const where = `deployment/${d.metadata?.name} in namespace ${d.metadata?.namespace}`;
+    const list = names.join(', ');
+    if (requested !== undefined) {
+        if (names.includes(requested))
+            return requested;
+        throw new ContainerChoiceError(`kube-container "${requested}" is not a container of ${where} (it has: ${list}); set kube-container to one of them`);
+    }
+    if (names.length === 1)
+        return names[0];
+    if (names.includes(app))
+        return app;
+    throw new ContainerChoiceError(`${where} has ${names.length} containers (${list}) and none is named "${app}": set kube-container to the one this image goes in`);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/history.ts
+
+/** ReplicaSets the Deployment owns, newest revision first. */
+function revisionsOf(d, sets, container) {
+    const uid = d.metadata?.uid;
+    return sets
+        .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.uid === uid))
+        .map((rs) => {
+        const a = rs.metadata?.annotations ?? {};
+        const c = rs.spec?.template?.spec?.containers?.find((x) => x.name === container);
+        return {
+            revision: Number(a[REVISION] ?? 0),
+            replicaSet: rs.metadata?.name ?? '',
+            sha: a[ANNOTATIONS.sha],
+            image: c?.image ?? '',
+            runUrl: a[ANNOTATIONS.runUrl],
+            deployedAt: a[ANNOTATIONS.deployedAt],
+            replicas: rs.status?.replicas ?? 0,
+            failed: a[ANNOTATIONS.rolloutFailed] !== undefined,
+        };
+    })
+        .filter((r) => r.revision > 0)
+        .sort((a, b) => b.revision - a.revision);
+}
+/**
+ * What is live: the Deployment's own annotations when its template still runs the image we put
+ * there (someone's `kubectl set image` since then makes the sha unknown, and we say so).
+ */
+function liveOf(d, container) {
+    const a = d.metadata?.annotations ?? {};
+    const image = d.spec?.template?.spec?.containers?.find((c) => c.name === container)?.image ?? '';
+    const sha = a[ANNOTATIONS.sha];
+    if (!sha)
+        return { image, foreign: true };
+    if (a[ANNOTATIONS.imageRef] && a[ANNOTATIONS.imageRef] !== image)
+        return { image, foreign: true };
+    return {
+        image,
+        foreign: false,
+        version: { sha, image, runUrl: a[ANNOTATIONS.runUrl], deployedAt: a[ANNOTATIONS.deployedAt] },
+    };
+}
+/** Versions that served here and the cluster can still put back, newest first, one per commit. */
+function versionsOf(revisions) {
+    const seen = new Set();
+    const out = [];
+    for (const r of revisions) {
+        if (!r.sha || r.failed || seen.has(r.sha))
+            continue;
+        seen.add(r.sha);
+        out.push({ sha: r.sha, image: r.image, runUrl: r.runUrl, deployedAt: r.deployedAt });
+    }
+    return out;
+}
+/** The newest revision that carries `sha` and served, when still within revisionHistoryLimit. */
+function revisionFor(revisions, sha) {
+    return revisions.find((r) => r.sha === sha && !r.failed);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/image.ts
+class ImageRefError extends Error {
+}
+const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,}$/;
+const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const PATH_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+function parseImageRef(ref) {
+    let rest = ref.trim();
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST_RE.test(digest))
+            throw new ImageRefError(`${ref}: "${digest}" is not a digest such as sha256:…`);
+    }
+    let registry;
+    const slash = rest.indexOf('/');
+    if (slash > 0) {
+        const first = rest.slice(0, slash);
+        if (first.includes('.') || first.includes(':') || first === 'localhost') {
+            registry = first;
+            rest = rest.slice(slash + 1);
+        }
+    }
+    let tag;
+    // After the registry is cut off, a colon can only start the tag.
+    const colon = rest.lastIndexOf(':');
+    if (colon >= 0) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG_RE.test(tag))
+            throw new ImageRefError(`${ref}: "${tag}" is not a valid tag`);
+    }
+    if (!PATH_RE.test(rest))
+        throw new ImageRefError(`${ref}: "${rest}" is not a valid image repository`);
+    return { registry, path: rest, tag, digest };
+}
+/** `registry/path` without tag or digest: what two references of the same image share. */
+function repositoryOf(r) {
+    return r.registry ? `${r.registry}/${r.path}` : r.path;
+}
+function formatImageRef(r) {
+    return `${repositoryOf(r)}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
+}
+/**
+ * What goes in the pod template: by digest when one is known (nothing can move under it), and
+ * without the tag then, since `repo:tag@digest` reads as pinned to the tag to some tools.
+ */
+function pinnedImage(ref) {
+    const r = parseImageRef(ref);
+    return r.digest ? `${repositoryOf(r)}@${r.digest}` : formatImageRef(r);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/job.ts
+const JOB_TTL_SECONDS = 600;
+function migrationJobName(app, sha, suffix) {
+    // Job names end up as a label value (job-name): at most 63 characters.
+    const tail = `-migrate-${sha.slice(0, 7)}-${suffix}`;
+    return `${app.slice(0, 63 - tail.length).replace(/[^a-z0-9]+$/, '')}${tail}`.replace(/[^a-z0-9-]/g, '-');
+}
+function migrationJob(d, s) {
+    const pod = d.spec?.template?.spec;
+    const c = pod?.containers.find((x) => x.name === s.container);
+    const labels = { 'app.kubernetes.io/managed-by': 'safe-deploy', 'dev.safe-deploy/app': s.app };
+    return {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: {
+            name: migrationJobName(s.app, s.sha, s.suffix),
+            namespace: d.metadata?.namespace,
+            labels: { ...labels, 'dev.safe-deploy/role': 'migrate' },
+            annotations: { 'dev.safe-deploy/sha': s.sha },
+        },
+        spec: {
+            backoffLimit: 0,
+            ttlSecondsAfterFinished: JOB_TTL_SECONDS,
+            activeDeadlineSeconds: s.deadlineSeconds,
+            template: {
+                metadata: { labels: { ...labels, 'dev.safe-deploy/role': 'migrate' } },
+                spec: {
+                    restartPolicy: 'Never',
+                    serviceAccountName: pod?.serviceAccountName,
+                    imagePullSecrets: pod?.imagePullSecrets,
+                    nodeSelector: pod?.nodeSelector,
+                    tolerations: pod?.tolerations,
+                    containers: [
+                        {
+                            name: 'migrate',
+                            image: s.image,
+                            command: ['sh', '-c', s.command],
+                            env: c?.env,
+                            envFrom: c?.envFrom,
+                            volumeMounts: undefined,
+                        },
+                    ],
+                },
+            },
+        },
+    };
+}
+function jobState(j) {
+    const cond = j.status?.conditions?.find((c) => (c.type === 'Failed' || c.type === 'Complete') && c.status === 'True');
+    if (cond?.type === 'Complete' || (j.status?.succeeded ?? 0) > 0)
+        return { state: 'succeeded' };
+    if (cond?.type === 'Failed')
+        return {
+            state: 'failed',
+            reason: `${cond.reason ?? 'Failed'}${cond.message ? `: ${cond.message}` : ''}`,
+        };
+    if ((j.status?.failed ?? 0) > 0)
+        return { state: 'failed', reason: 'the migration pod failed' };
+    return { state: 'running' };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/lease.ts
+const LEASE_SECONDS = 30;
+const RENEW_EVERY_MS = 10_000;
+function leaseName(app, environment) {
+    const raw = `safe-deploy-${app}-${environment}`.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+    return raw.slice(0, 253).replace(/[^a-z0-9]+$/, '');
+}
+/** What to do about the lease as read (undefined: none exists). */
+function leaseDecision(lease, me, now) {
+    if (!lease)
+        return { action: 'create' };
+    const s = lease.spec ?? {};
+    const holder = s.holderIdentity ?? '';
+    if (holder === me)
+        return { action: 'renew' };
+    const renewed = s.renewTime ?? s.acquireTime;
+    const durationMs = (s.leaseDurationSeconds ?? LEASE_SECONDS) * 1000;
+    const expiresAt = renewed ? new Date(renewed).getTime() + durationMs : 0;
+    if (!holder || expiresAt <= now)
+        return { action: 'take', from: holder, expiredForMs: now - expiresAt };
+    return { action: 'wait', holder, expiresInMs: expiresAt - now };
+}
+/** The spec we write when creating, renewing or taking the lease. */
+function leaseSpec(lease, me, now, decision) {
+    const prev = lease?.spec ?? {};
+    const taking = decision.action !== 'renew';
+    return {
+        holderIdentity: me,
+        leaseDurationSeconds: LEASE_SECONDS,
+        acquireTime: taking ? now : (prev.acquireTime ?? now),
+        renewTime: now,
+        leaseTransitions: (prev.leaseTransitions ?? 0) + (decision.action === 'take' ? 1 : 0),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/patch.ts
+
+function releaseAnnotations(m) {
+    const a = {
+        [ANNOTATIONS.sha]: m.sha,
+        [ANNOTATIONS.imageRef]: m.image,
+        [ANNOTATIONS.deployedAt]: m.deployedAt,
+        [ANNOTATIONS.changeCause]: m.cause,
+    };
+    if (m.runUrl)
+        a[ANNOTATIONS.runUrl] = m.runUrl;
+    return a;
+}
+/**
+ * A strategic merge patch: containers merge by `name`, so only the named container's image
+ * changes and every other field (and container) stays as the cluster has it. Image and
+ * annotations go in one request, so the ReplicaSet the controller creates carries both.
+ */
+function imagePatch(container, m) {
+    return {
+        metadata: { annotations: releaseAnnotations(m) },
+        spec: { template: { spec: { containers: [{ name: container, image: m.image }] } } },
+    };
+}
+/** ReplicaSet annotations the controller owns; `kubectl rollout undo` never copies them back. */
+const SKIPPED_ON_UNDO = new Set([
+    'kubectl.kubernetes.io/last-applied-configuration',
+    'deployment.kubernetes.io/revision',
+    'deployment.kubernetes.io/revision-history',
+    'deployment.kubernetes.io/desired-replicas',
+    'deployment.kubernetes.io/max-replicas',
+    'deprecated.deployment.rollback.to',
+    'deprecated.daemonset.template.generation',
+    // Ours, for the ReplicaSet alone: it must not travel to the Deployment (and on to the next one).
+    ANNOTATIONS.rolloutFailed,
+]);
+/** The ReplicaSet's mark after its rollout failed (value: why), or its removal (null) once it served. */
+function failedMarkPatch(why) {
+    return { metadata: { annotations: { [ANNOTATIONS.rolloutFailed]: why } } };
+}
+/**
+ * `kubectl rollout undo`: the earlier ReplicaSet's pod template (minus the pod-template-hash
+ * label the controller added) becomes the Deployment's template again, so the controller scales
+ * that same ReplicaSet back up (nothing new is created, nothing pulled); the Deployment's
+ * annotations come back from it too (our sha and image-ref among them). The `test` op makes the
+ * patch fail if someone changed the Deployment since we read it.
+ */
+function undoPatch(d, to) {
+    const template = structuredClone(to.spec?.template ?? {});
+    if (template.metadata?.labels) {
+        const labels = { ...template.metadata.labels };
+        delete labels[POD_TEMPLATE_HASH];
+        template.metadata = { ...template.metadata, labels };
+    }
+    const annotations = {};
+    for (const [k, v] of Object.entries(d.metadata?.annotations ?? {}))
+        if (SKIPPED_ON_UNDO.has(k))
+            annotations[k] = v;
+    for (const [k, v] of Object.entries(to.metadata?.annotations ?? {}))
+        if (!SKIPPED_ON_UNDO.has(k))
+            annotations[k] = v;
+    return [
+        { op: 'test', path: '/metadata/resourceVersion', value: d.metadata?.resourceVersion },
+        { op: 'replace', path: '/spec/template', value: template },
+        { op: 'replace', path: '/metadata/annotations', value: annotations },
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/plan.ts
+/** What a deploy would do, for dry-run: live and new image, replicas and strategy, and the server's verdict. */
+function dryRunPlan(o) {
+    const d = o.deployment;
+    const live = d.spec?.template?.spec?.containers.find((c) => c.name === o.container)?.image ?? '(none)';
+    const st = d.spec?.strategy;
+    const ru = st?.rollingUpdate;
+    const strategy = st?.type === 'Recreate'
+        ? 'Recreate (every old pod stops before new ones start)'
+        : `RollingUpdate (maxSurge ${ru?.maxSurge ?? '25%'}, maxUnavailable ${ru?.maxUnavailable ?? '25%'})`;
+    const where = `deployment/${d.metadata?.name} in namespace ${d.metadata?.namespace}`;
+    const change = o.restoreTo
+        ? `undo ${where} to revision ${o.restoreTo.revision} (ReplicaSet ${o.restoreTo.replicaSet}, ${o.restoreTo.image}), as kubectl rollout undo`
+        : `patch ${where}: container ${o.container} image ${live} → ${o.newImage}`;
+    return [
+        change,
+        `replicas: ${d.spec?.replicas ?? 1} (${d.status?.availableReplicas ?? 0} available now); strategy: ${strategy}`,
+        `wait for the rollout as kubectl rollout status does (rollout-timeout ${Math.round(o.timeoutMs / 1000)}s, progressDeadlineSeconds ${d.spec?.progressDeadlineSeconds ?? 600}); undo on failure`,
+        `server-side dry run of the patch: ${o.serverCheck}`,
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/pods.ts
+const MAX_EVENTS = 5;
+function podProblems(pods, events) {
+    const out = [];
+    for (const p of pods) {
+        const name = p.metadata?.name ?? '';
+        const found = problemOf(p);
+        if (!found)
+            continue;
+        const last = events
+            .filter((e) => e.involvedObject?.name === name && e.involvedObject?.kind === 'Pod')
+            .sort((a, b) => timeOf(a) - timeOf(b))
+            .slice(-MAX_EVENTS)
+            .map((e) => `${e.type ?? 'Normal'} ${e.reason ?? ''}: ${e.message ?? ''}`.trim());
+        out.push({ pod: name, ...found, events: last });
+    }
+    return out;
+}
+function problemOf(p) {
+    const sched = p.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (sched?.status === 'False')
+        return { reason: sched.reason ?? 'Unschedulable', detail: sched.message ?? 'not scheduled' };
+    for (const c of p.status?.containerStatuses ?? []) {
+        const w = c.state?.waiting;
+        if (w?.reason && w.reason !== 'ContainerCreating' && w.reason !== 'PodInitializing') {
+            const last = c.lastState?.terminated;
+            const exit = last ? ` (last exit code ${last.exitCode}${last.reason ? `, ${last.reason}` : ''})` : '';
+            return {
+                reason: w.reason,
+                detail: `container ${c.name}: ${w.message ?? w.reason}${exit}; restarted ${c.restartCount} time(s)`,
+            };
+        }
+        const t = c.state?.terminated;
+        if (t && t.exitCode !== 0)
+            return { reason: t.reason ?? 'Error', detail: `container ${c.name} exited with code ${t.exitCode}` };
+    }
+    if (p.status?.phase === 'Failed')
+        return { reason: p.status.reason ?? 'Failed', detail: p.status.message ?? 'the pod failed' };
+    const ready = p.status?.conditions?.find((c) => c.type === 'Ready');
+    if (ready?.status !== 'True') {
+        const waiting = (p.status?.containerStatuses ?? []).filter((c) => !c.ready).map((c) => c.name);
+        return {
+            reason: 'NotReady',
+            detail: waiting.length
+                ? `running but not ready (readiness probe): ${waiting.join(', ')}`
+                : (ready?.message ?? `phase ${p.status?.phase ?? 'unknown'}`),
+        };
+    }
+    return undefined;
+}
+function timeOf(e) {
+    const t = e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
+    return t ? new Date(t).getTime() : 0;
+}
+function describeProblems(problems) {
+    const reasons = [...new Set(problems.map((p) => p.reason))];
+    return reasons.length ? `pods: ${reasons.join(', ')}` : '';
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/rollout.ts
+function progressOf(d) {
+    const s = d.status ?? {};
+    return {
+        desired: d.spec?.replicas ?? 1,
+        updated: s.updatedReplicas ?? 0,
+        available: s.availableReplicas ?? 0,
+        total: s.replicas ?? 0,
+    };
+}
+function progressLine(p) {
+    return `${p.updated}/${p.desired} updated, ${p.available} available, ${p.total} total`;
+}
+/** kubectl's verdict on one observation of the Deployment. */
+function rolloutStatus(d) {
+    const progress = progressOf(d);
+    const name = d.metadata?.name ?? '';
+    const generation = d.metadata?.generation ?? 0;
+    const observed = d.status?.observedGeneration ?? 0;
+    if (generation > observed)
+        return { state: 'waiting', message: 'waiting for the controller to observe the change', progress };
+    const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
+    if (progressing?.reason === 'ProgressDeadlineExceeded') {
+        return {
+            state: 'failed',
+            reason: 'deadline',
+            message: `deployment "${name}" exceeded its progress deadline (${d.spec?.progressDeadlineSeconds ?? 600}s, ProgressDeadlineExceeded)`,
+            progress,
+        };
+    }
+    const { desired, updated, available, total } = progress;
+    if (updated < desired)
+        return { state: 'waiting', message: `${updated} of ${desired} new replicas updated`, progress };
+    if (total > updated)
+        return { state: 'waiting', message: `${total - updated} old replicas pending termination`, progress };
+    if (available < updated)
+        return { state: 'waiting', message: `${available} of ${updated} updated replicas available`, progress };
+    return { state: 'done', message: `deployment "${name}" successfully rolled out`, progress };
+}
+/** kubectl's verdict, then ours: someone else's change, or rollout-timeout. */
+function rolloutDecision(d, w) {
+    const s = rolloutStatus(d);
+    const gen = d.metadata?.generation ?? 0;
+    if (gen > w.generation) {
+        return {
+            state: 'failed',
+            reason: 'changed',
+            message: `someone else changed deployment "${d.metadata?.name}" while the rollout ran (generation ${w.generation} → ${gen}); what is live now is theirs`,
+            progress: s.progress,
+        };
+    }
+    if (s.state !== 'waiting')
+        return s;
+    if (w.now - w.startedAt >= w.timeoutMs) {
+        return {
+            state: 'failed',
+            reason: 'timeout',
+            message: `rollout-timeout (${Math.round(w.timeoutMs / 1000)}s) passed: ${s.message} (${progressLine(s.progress)})`,
+            progress: s.progress,
+        };
+    }
+    return s;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/target.ts
+/**
+ * `deploy-to: kubernetes`: sets the Deployment's container image by digest, waits for the rollout
+ * as `kubectl rollout status` does, and undoes it as `kubectl rollout undo` does when it fails.
+ * Every request body comes from the pure modules beside this one; this file only sends them.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function kubernetesTarget(c) {
+    /**
+     * How long to wait before reading again: often at first (most rollouts of a ReplicaSet that
+     * scales back up finish within a second or two, and a rollback should not wait on our clock),
+     * then every half second.
+     */
+    const pollAfter = (elapsedMs) => c.pollMs ?? (elapsedMs < 5000 ? 100 : 500);
+    let where = `deployment/${c.app}`;
+    let session;
+    preloadClient();
+    /** Connect and check everything a run needs before anything changes; once per run. */
+    const open = () => (session ??= preflight());
+    async function preflight() {
+        const kube = await connect({ kubeconfig: c.kubeconfig, context: c.context, namespace: c.namespace });
+        const ns = kube.namespace;
+        where = `deployment/${c.app} in namespace ${ns} (context ${kube.context})`;
+        const checks = accessChecks({ migrationJob: c.migrationJob, dryRun: c.dryRun });
+        // Read alongside the reviews (one round trip less); a denial is reported first, as the cause.
+        const reading = readDeployment(kube);
+        reading.catch(() => undefined);
+        const answers = await Promise.all(checks.map((chk) => kube.call(`check whether the credentials may ${chk.verb} ${chk.resource} in namespace ${ns}`, () => kube.authz.createSelfSubjectAccessReview({
+            body: {
+                apiVersion: 'authorization.k8s.io/v1',
+                kind: 'SelfSubjectAccessReview',
+                spec: {
+                    resourceAttributes: {
+                        namespace: ns,
+                        verb: chk.verb,
+                        group: chk.group,
+                        resource: chk.resource,
+                    },
+                },
+            },
+        }))));
+        const denied = checks.find((_, i) => !answers[i]?.status?.allowed);
+        if (denied)
+            throw new KubeError(deniedLine(denied, ns, kube.user));
+        const d = await reading;
+        if (d.spec?.paused)
+            throw new KubeError(`${where} is paused: its rollouts never progress and no deadline fires; resume it with \`kubectl rollout resume deployment/${c.app} -n ${ns}\`, then re-run`);
+        return { kube, container: pickContainer(d, c.app, c.container) };
+    }
+    async function readDeployment(kube) {
+        const ns = kube.namespace;
+        try {
+            return await kube.call(`get deployment/${c.app} in namespace ${ns}`, () => kube.apps.readNamespacedDeployment({ name: c.app, namespace: ns }));
+        }
+        catch (err) {
+            if (!isNotFound(err))
+                throw err;
+            const nsMissing = await kube.core.readNamespace({ name: ns }).then(() => false, (e) => e.code === 404);
+            if (nsMissing)
+                throw new KubeError(`namespace ${ns} does not exist in context ${kube.context}: set kube-namespace to the Deployment's namespace`);
+            throw new KubeError(`deployment/${c.app} does not exist in namespace ${ns} (context ${kube.context}): create it first (safe-deploy sets the image of an existing Deployment), or set app to its name`);
+        }
+    }
+    async function snapshot(s) {
+        const { kube } = s;
+        const deployment = await readDeployment(kube);
+        const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',');
+        const list = await kube.call(`list replicasets in namespace ${kube.namespace}`, () => kube.apps.listNamespacedReplicaSet({ namespace: kube.namespace, labelSelector: selector || undefined }));
+        return {
+            deployment,
+            sets: list.items,
+            revisions: revisionsOf(deployment, list.items, s.container),
+            current: Number(deployment.metadata?.annotations?.[REVISION] ?? 0),
+        };
+    }
+    // --- the lock -------------------------------------------------------------------------------
+    async function withLease(s, fn) {
+        const { kube } = s;
+        const ns = kube.namespace;
+        const name = leaseName(c.app, c.environment);
+        const leases = kube.coordination;
+        const read = () => kube
+            .call(`get lease ${name}`, () => leases.readNamespacedLease({ name, namespace: ns }))
+            .catch((err) => {
+            if (isNotFound(err))
+                return undefined;
+            throw err;
+        });
+        const write = async (lease) => {
+            const d = leaseDecision(lease, c.holder, Date.now());
+            if (d.action === 'wait')
+                return { wait: d.holder, ms: d.expiresInMs };
+            const spec = toMicro(kube, leaseSpec(lease, c.holder, new Date(), d));
+            try {
+                if (d.action === 'create')
+                    await kube.call(`create lease ${name}`, () => leases.createNamespacedLease({
+                        namespace: ns,
+                        body: { metadata: { name, namespace: ns }, spec },
+                    }));
+                else
+                    await kube.call(`update lease ${name}`, () => leases.replaceNamespacedLease({ name, namespace: ns, body: { metadata: lease.metadata, spec } }));
+            }
+            catch (err) {
+                if (isConflict(err))
+                    return 'lost'; // someone wrote it between our read and write: read again
+                throw err;
+            }
+            if (d.action === 'take')
+                c.log(`Took over the deploy lock ${name} from ${d.from || 'nobody'} (not renewed for ${Math.round(d.expiredForMs / 1000)}s past its duration).`);
+            return 'ok';
+        };
+        const deadline = Date.now() + c.lockWaitMs;
+        let said = '';
+        for (;;) {
+            const r = await write(await read());
+            if (r === 'ok')
+                break;
+            if (r === 'lost')
+                continue;
+            if (Date.now() >= deadline)
+                throw new KubeError(`the deploy lock (lease ${name} in namespace ${ns}) is still held by ${r.wait} after deploy-lock-wait (${Math.round(c.lockWaitMs / 1000)}s); if that run is gone, delete it with \`kubectl delete lease ${name} -n ${ns}\``);
+            if (said !== r.wait) {
+                c.log(`Waiting for the deploy lock: lease ${name} is held by ${r.wait} (expires in ${Math.ceil(r.ms / 1000)}s unless renewed).`);
+                said = r.wait;
+            }
+            await sleep(Math.min(1000, Math.max(100, r.ms)));
+        }
+        const renew = setInterval(() => {
+            void read()
+                .then((l) => (l ? write(l) : 'lost'))
+                .then((r) => {
+                if (r !== 'ok')
+                    c.log(`Warning: could not renew the deploy lock ${name}; another run may take it over.`);
+            })
+                .catch((err) => c.log(`Warning: renewing the deploy lock failed: ${err.message}`));
+        }, RENEW_EVERY_MS);
+        try {
+            return await fn();
+        }
+        finally {
+            clearInterval(renew);
+            const l = await read().catch(() => undefined);
+            if (l?.spec?.holderIdentity === c.holder)
+                await leases
+                    .deleteNamespacedLease({
+                    name,
+                    namespace: ns,
+                    body: { preconditions: { resourceVersion: l.metadata?.resourceVersion } },
+                })
+                    .catch(() => undefined);
+        }
+    }
+    // --- rollout --------------------------------------------------------------------------------
+    async function waitRollout(s, generation, signal) {
+        const started = Date.now();
+        let last = '';
+        for (;;) {
+            const d = await readDeployment(s.kube);
+            const st = rolloutDecision(d, {
+                generation,
+                startedAt: started,
+                now: Date.now(),
+                timeoutMs: c.rolloutTimeoutMs,
+            });
+            const line = st.state === 'waiting' ? `${progressLine(st.progress)} (${st.message})` : '';
+            if (line && line !== last)
+                c.log(`Rollout: ${line}`);
+            last = line || last;
+            if (st.state !== 'waiting')
+                return { ...st, ms: Date.now() - started };
+            if (signal?.aborted)
+                return {
+                    state: 'failed',
+                    reason: 'timeout',
+                    message: 'the run was cancelled during the rollout',
+                    progress: st.progress,
+                    ms: Date.now() - started,
+                };
+            await sleep(pollAfter(Date.now() - started));
+        }
+    }
+    async function problemsOf(s) {
+        try {
+            const snap = await snapshot(s);
+            const rs = snap.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === snap.current);
+            const hash = rs?.metadata?.labels?.[POD_TEMPLATE_HASH];
+            const ns = s.kube.namespace;
+            const pods = await s.kube.core.listNamespacedPod({
+                namespace: ns,
+                labelSelector: hash ? `${POD_TEMPLATE_HASH}=${hash}` : undefined,
+            });
+            const events = await s.kube.core.listNamespacedEvent({ namespace: ns }).catch(() => ({ items: [] }));
+            return podProblems(pods.items, events.items);
+        }
+        catch (err) {
+            c.log(`Could not read the new pods' state: ${err.message}`);
+            return [];
+        }
+    }
+    function report(s, how, before) {
+        return {
+            context: s.kube.context,
+            namespace: s.kube.namespace,
+            deployment: c.app,
+            container: s.container,
+            revisionBefore: before.current || undefined,
+            how,
+            problems: [],
+        };
+    }
+    /** Sends one change (image patch or undo), waits, and on failure undoes to `fallback`. */
+    async function roll(s, before, change, fallback, signal) {
+        const { kube } = s;
+        const ns = kube.namespace;
+        const rep = report(s, change.how, before);
+        const previous = liveOf(before.deployment, s.container).version;
+        const v = change.v;
+        const sent = await send(s, before, change, false);
+        rep.image = sent.spec?.template?.spec?.containers.find((x) => x.name === s.container)?.image;
+        const st = await waitRollout(s, sent.metadata?.generation ?? 0, signal);
+        rep.progress = st.progress;
+        const after = await snapshot(s);
+        rep.revisionAfter = after.current || undefined;
+        const current = { ...v, image: liveOf(after.deployment, s.container).image || v.image };
+        if (st.state === 'done') {
+            rep.timeToAvailableMs = st.ms;
+            const served = after.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === after.current);
+            if (served?.metadata?.annotations?.[ANNOTATIONS.rolloutFailed] !== undefined)
+                await markReplicaSet(s, served.metadata.name ?? '', null);
+            c.log(`Rollout done: ${progressLine(st.progress)} in ${(st.ms / 1000).toFixed(1)}s (revision ${rep.revisionAfter}).`);
+            return {
+                ok: true,
+                detail: `${change.how === 'undo' ? `undid ${where} to revision ${change.to.revision}` : `rolled out ${where}`}: ${v.sha.slice(0, 7)} available (${progressLine(st.progress)})`,
+                previous,
+                current,
+                kubernetes: rep,
+            };
+        }
+        rep.failure = st.message;
+        rep.problems = await problemsOf(s);
+        const why = [st.message, describeProblems(rep.problems)].filter(Boolean).join('; ');
+        c.log(`Rollout failed: ${why}`);
+        for (const p of rep.problems)
+            c.log(`  ${p.pod}: ${p.reason}: ${p.detail}${p.events.length ? ` (last event: ${p.events.at(-1)})` : ''}`);
+        if (st.state === 'failed' && st.reason === 'changed')
+            return {
+                ok: false,
+                detail: `rollout of ${v.sha.slice(0, 7)} failed: ${why}`,
+                previous,
+                current: undefined,
+                kubernetes: rep,
+            };
+        if (!fallback) {
+            return {
+                ok: false,
+                detail: `rollout of ${v.sha.slice(0, 7)} failed: ${why}; there is no earlier revision to undo to`,
+                cancelled: signal?.aborted,
+                previous,
+                kubernetes: rep,
+            };
+        }
+        c.log(`Undoing ${where} to revision ${fallback.revision}${fallback.sha ? ` (${fallback.sha.slice(0, 7)})` : ''}…`);
+        const undoFrom = await snapshot(s);
+        const rs = undoFrom.sets.find((x) => x.metadata?.name === fallback.replicaSet);
+        let undoDetail;
+        let undoOk = false;
+        if (!rs)
+            undoDetail = `ReplicaSet ${fallback.replicaSet} is gone`;
+        else {
+            const patched = await kube.call(`undo deployment/${c.app} in namespace ${ns}`, () => kube.apps.patchNamespacedDeployment({
+                name: c.app,
+                namespace: ns,
+                body: undoPatch(undoFrom.deployment, rs),
+                fieldManager: 'safe-deploy',
+            }, kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.JsonPatch)));
+            const back = await waitRollout(s, patched.metadata?.generation ?? 0);
+            undoOk = back.state === 'done';
+            undoDetail = undoOk
+                ? `revision ${fallback.revision} available again (${progressLine(back.progress)})`
+                : back.message;
+        }
+        rep.undo = { toRevision: fallback.revision, ok: undoOk, detail: undoDetail };
+        const failedSet = after.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === after.current);
+        if (undoOk && failedSet?.metadata?.name)
+            await markReplicaSet(s, failedSet.metadata.name, st.message);
+        const restored = fallback.sha
+            ? { sha: fallback.sha, image: fallback.image, runUrl: fallback.runUrl, deployedAt: fallback.deployedAt }
+            : previous;
+        return {
+            ok: false,
+            cancelled: signal?.aborted,
+            autoRolledBack: undoOk,
+            detail: `rollout of ${v.sha.slice(0, 7)} failed: ${why}; ${undoOk ? `rolled back automatically to revision ${fallback.revision}` : `automatic undo FAILED: ${undoDetail}`}`,
+            previous,
+            current: undoOk ? restored : undefined,
+            kubernetes: rep,
+        };
+    }
+    /** Best effort: without the right to patch ReplicaSets, history just keeps the failed commit. */
+    async function markReplicaSet(s, name, why) {
+        const { kube } = s;
+        await kube.apps
+            .patchNamespacedReplicaSet({ name, namespace: kube.namespace, body: failedMarkPatch(why), fieldManager: 'safe-deploy' }, kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.MergePatch))
+            .catch((err) => c.log(`Could not mark ReplicaSet ${name} (${err.message.split('\n')[0]}).`));
+    }
+    async function send(s, before, change, dryRun) {
+        const { kube } = s;
+        const ns = kube.namespace;
+        if (change.how === 'undo') {
+            const rs = before.sets.find((x) => x.metadata?.name === change.to.replicaSet);
+            return kube.call(`undo deployment/${c.app} in namespace ${ns}`, () => kube.apps.patchNamespacedDeployment({
+                name: c.app,
+                namespace: ns,
+                body: undoPatch(before.deployment, rs),
+                fieldManager: 'safe-deploy',
+                dryRun: dryRun ? 'All' : undefined,
+            }, kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.JsonPatch)));
+        }
+        const v = change.v;
+        const body = imagePatch(s.container, {
+            sha: v.sha,
+            image: pinnedImage(v.image),
+            runUrl: c.runUrl,
+            deployedAt: new Date().toISOString(),
+            cause: `safe-deploy: ${v.sha.slice(0, 7)}${c.runUrl ? ` (${c.runUrl})` : ''}`,
+        });
+        return kube.call(`patch deployment/${c.app} in namespace ${ns}`, () => kube.apps.patchNamespacedDeployment({ name: c.app, namespace: ns, body, fieldManager: 'safe-deploy', dryRun: dryRun ? 'All' : undefined }, kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.StrategicMergePatch)));
+    }
+    /**
+     * Which change puts `v` live: an undo to the newest other revision that carries its commit
+     * (its ReplicaSet scales back up, nothing is pulled), else the image patch.
+     */
+    function changeFor(snap, v) {
+        const rev = revisionFor(snap.revisions.filter((r) => r.revision !== snap.current), v.sha);
+        return rev && snap.sets.some((x) => x.metadata?.name === rev.replicaSet)
+            ? { how: 'undo', to: rev, v: { ...v, image: rev.image } }
+            : { how: 'patch', v };
+    }
+    const put = async (v, signal) => {
+        const s = await open();
+        return withLease(s, async () => {
+            const snap = await snapshot(s);
+            const fallback = snap.revisions.find((r) => r.revision === snap.current);
+            return roll(s, snap, changeFor(snap, v), fallback, signal);
+        });
+    };
+    return {
+        kind: 'kubernetes',
+        get where() {
+            return where;
+        },
+        preflight: async () => {
+            await open();
+        },
+        state: async () => {
+            const s = await open();
+            const snap = await snapshot(s);
+            const live = liveOf(snap.deployment, s.container);
+            if (live.foreign && live.image)
+                c.log(`Live in ${where}: ${live.image} (not deployed by safe-deploy: no commit recorded).`);
+            return { live: live.version, retained: versionsOf(snap.revisions) };
+        },
+        deploy: (v) => put(v, c.signal),
+        // Not cancellable: a half-done rollback is worse than a finished one.
+        restore: (v) => put(v, undefined),
+        plan: async (v) => {
+            const s = await open();
+            const snap = await snapshot(s);
+            const change = changeFor(snap, v);
+            const check = await send(s, snap, change, true).then(() => 'accepted by the API server (dryRun=All): nothing was changed', (err) => `REFUSED: ${err.message}`);
+            return dryRunPlan({
+                deployment: snap.deployment,
+                container: s.container,
+                newImage: pinnedImage(change.v.image),
+                restoreTo: change.how === 'undo' ? change.to : undefined,
+                serverCheck: check,
+                timeoutMs: c.rolloutTimeoutMs,
+            });
+        },
+        runMigration: async (image, sha, command, onLine) => {
+            const s = await open();
+            const { kube } = s;
+            const ns = kube.namespace;
+            const d = await readDeployment(kube);
+            const suffix = external_node_crypto_default().randomBytes(3).toString('hex');
+            const body = migrationJob(d, {
+                app: c.app,
+                sha,
+                image: pinnedImage(image),
+                command,
+                container: s.container,
+                suffix,
+                deadlineSeconds: Math.ceil(c.rolloutTimeoutMs / 1000),
+            });
+            const name = migrationJobName(c.app, sha, suffix);
+            onLine(`Running migrate-command as Job ${name} in namespace ${ns}…`);
+            await kube.call(`create job ${name} in namespace ${ns}`, () => kube.batch.createNamespacedJob({ namespace: ns, body }));
+            try {
+                let state = jobState(body);
+                const started = Date.now();
+                while (state.state === 'running') {
+                    await sleep(pollAfter(Date.now() - started));
+                    state = jobState(await kube.call(`get job ${name}`, () => kube.batch.readNamespacedJob({ name, namespace: ns })));
+                    if (Date.now() - started > c.rolloutTimeoutMs) {
+                        state = {
+                            state: 'failed',
+                            reason: `did not finish within rollout-timeout (${Math.round(c.rolloutTimeoutMs / 1000)}s)`,
+                        };
+                    }
+                }
+                const { tail, exitCode } = await jobLogs(kube, name);
+                for (const l of tail)
+                    onLine(l);
+                if (state.state === 'failed')
+                    onLine(`Job ${name} failed: ${state.reason}`);
+                return { exitCode: state.state === 'succeeded' ? 0 : exitCode || 1, tail };
+            }
+            finally {
+                await kube.batch
+                    .deleteNamespacedJob({ name, namespace: ns, propagationPolicy: 'Background' })
+                    .catch(() => onLine(`Could not delete Job ${name}; the cluster removes it after its TTL.`));
+            }
+        },
+    };
+}
+async function jobLogs(kube, job) {
+    try {
+        const pods = await kube.core.listNamespacedPod({
+            namespace: kube.namespace,
+            labelSelector: `job-name=${job}`,
+        });
+        const pod = pods.items[0];
+        if (!pod?.metadata?.name)
+            return { tail: [], exitCode: 0 };
+        const exitCode = pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode ?? 0;
+        const text = await kube.core.readNamespacedPodLog({
+            name: pod.metadata.name,
+            namespace: kube.namespace,
+            tailLines: 50,
+        });
+        return {
+            tail: String(text)
+                .split('\n')
+                .filter((l, i, a) => l !== '' || i < a.length - 1)
+                .slice(-50),
+            exitCode,
+        };
+    }
+    catch {
+        return { tail: ["(the Job's logs could not be read)"], exitCode: 0 };
+    }
+}
+/** Lease times are MicroTime: the client serializes them only from its own Date subclass. */
+function toMicro(kube, spec) {
+    const m = (d) => d ? new kube.k8s.V1MicroTime(d.getTime()) : undefined;
+    return { ...spec, acquireTime: m(spec.acquireTime), renewTime: m(spec.renewTime) };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/index.ts
+/**
+ * The Kubernetes target. Only types and the factory are exported; @kubernetes/client-node itself
+ * is imported dynamically on the first call, so runs that deploy elsewhere never load it.
+ */
+
+
+;// CONCATENATED MODULE: ./src/stages/target.ts
+/**
+ * The deploy stage's side of the targets: turns the action's inputs into one target's own config.
+ * The targets in src/deploy/ know nothing of inputs; this is the only place that reads both.
+ */
+
+
+
+
+
+/** deploy-to: kubernetes, from the inputs: one per run (the migration Job and the deploy share it). */
+function createKubernetesTarget(inputs, ctx, signal, log) {
+    const d = inputs.deploy;
+    return kubernetesTarget({
+        kubeconfig: d.kube.kubeconfig,
+        context: d.kube.context,
+        namespace: d.kube.namespace,
+        container: d.kube.container,
+        app: d.app ?? repositoryName(ctx),
+        environment: inputs.environment,
+        rolloutTimeoutMs: d.kube.rolloutTimeoutMs,
+        lockWaitMs: d.lockWaitMs,
+        // Unique per process: two runs of one workflow run (a re-run racing the original) differ too.
+        holder: `run ${ctx.runId ?? 'local'} attempt ${ctx.runAttempt} (${external_node_os_default().hostname()} pid ${process.pid})`,
+        runUrl: ctx.runUrl,
+        migrationJob: inputs.migrate.migrateInImage && !!inputs.migrate.migrateCommand,
+        dryRun: inputs.dryRun,
+        signal,
+        log: log.info,
+    });
+}
+/** The deploy target the inputs name, configured once for deploy, verify and rollback. */
+function createTarget(inputs, ctx, history, signal, log, kubernetes) {
+    const d = inputs.deploy;
+    const v = inputs.verify;
+    if (d.deployTo === 'kubernetes')
+        return kubernetes ?? createKubernetesTarget(inputs, ctx, signal, log);
+    if (d.deployTo === 'command') {
+        return commandTarget({
+            deployCommand: d.deployCommand,
+            rollbackCommand: d.rollbackCommand,
+            environment: inputs.environment,
+            cwd: inputs.workingDirectory,
+            live: history.live,
+            history: history.known,
+            repository: inputs.build.image,
+            // The app's address for the url output and GitHub's environment_url: health-url's origin.
+            url: v.healthUrl ? new URL(v.healthUrl).origin : undefined,
+            log,
+        });
+    }
+    return dockerTarget({
+        where: (0,docker.hostLabel)(d.dockerHost),
+        app: d.app ?? repositoryName(ctx),
+        environment: inputs.environment,
+        host: d.dockerHost,
+        sshKey: d.sshKey,
+        network: d.network,
+        proxy: d.proxy,
+        proxyImage: d.proxyImage,
+        publicPort: d.publicPort,
+        domain: d.domain,
+        healthPath: v.healthPath,
+        healthTimeoutMs: v.healthTimeoutMs,
+        healthIntervalMs: v.healthIntervalMs,
+        healthStatus: v.healthStatus,
+        drainMs: d.drainMs,
+        retain: d.retain,
+        lockWaitMs: d.lockWaitMs,
+        runId: ctx.runId,
+        runUrl: ctx.runUrl,
+        signal,
+        log: log.info,
+        port: d.port,
+        env: d.env,
+        volumes: d.volumes,
+    });
+}
+/** The default `app`: the repository's name, as Docker allows it. */
+function repositoryName(ctx) {
+    const name = ctx.repository.split('/').pop() || 'app';
+    return (name
+        .toLowerCase()
+        .replace(/[^a-z0-9_.-]+/g, '-')
+        .replace(/^[^a-z0-9]+/, '') || 'app');
+}
+
+
+/***/ }),
+
+/***/ 95462:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ runShell)
+/* harmony export */ });
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(12697);
+
+/**
+ * Runs a user command the way a workflow `run:` step does (bash, errexit + pipefail), streaming its
+ * output to the log. Values reach the command only through `env`, never spliced into its text.
+ */
+async function runShell(command, opts) {
+    const tail = [];
+    const keep = opts.tailLines ?? 30;
+    const remember = (line) => {
+        tail.push(line);
+        if (tail.length > keep)
+            tail.shift();
+    };
+    const exitCode = await (0,_actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .exec */ .m)('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
+        cwd: opts.cwd,
+        env: { ...process.env, ...opts.env },
+        ignoreReturnCode: true,
+        listeners: { stdline: remember, errline: remember },
+    });
+    return { exitCode, tail };
+}
+
+
+/***/ })
+
+};
+;

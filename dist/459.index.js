@@ -531,8 +531,10 @@ async function openSession(docker, secrets, auth) {
         id,
         missingSecrets,
         close: () => {
+            // The socket first: bytes the engine sends after the gRPC server's HTTP/2 session is torn
+            // down would reach Node's http2 internals with no handle and crash the process (seen here).
+            socket.destroy();
             server.forceShutdown();
-            socket.end();
         },
     };
 }
@@ -614,10 +616,14 @@ async function buildImage(docker, req, onLine) {
     const pinned = docker.modem.version;
     // Asked together: every round trip to the engine is on the build's clock. An engine too old
     // for sessions refuses the session itself, which is why its failure is kept, not thrown yet.
+    // A client pinned below 1.39 is known to build classic without asking the engine: no session.
+    const pinnedTooOld = classicReason({}, pinned) !== undefined;
     const [server, bridge, opened] = await Promise.all([
         docker.version(),
         hasNetwork(docker, 'bridge'),
-        openSession(docker, req.secrets, req.auth).then((s) => ({ ok: true, session: s }), (err) => ({ ok: false, err })),
+        pinnedTooOld
+            ? { ok: false, err: undefined }
+            : openSession(docker, req.secrets, req.auth).then((s) => ({ ok: true, session: s }), (err) => ({ ok: false, err })),
     ]);
     let reason = classicReason(server, pinned);
     let session;

@@ -194,7 +194,7 @@ describe('BuildKit builds', () => {
     expect(none.summary).toContain('| Cache source | local only (build-cache: none) |');
   });
 
-  test('an engine without BuildKit (API pinned to 1.38, which refuses sessions) builds classic and says so', async () => {
+  test('an engine API older than 1.39 (DOCKER_API_VERSION=1.38) builds classic and says so, opening no session', async () => {
     const ws = workspace({ Dockerfile: 'FROM safe-deploy-test/busybox:latest\nRUN echo classic > /built\n' });
     const repo = uniqueRepo('bk-classic');
     const sha = randomSha();

@@ -125,13 +125,17 @@ export async function buildImage(
   const pinned = (docker.modem as { version?: string }).version;
   // Asked together: every round trip to the engine is on the build's clock. An engine too old
   // for sessions refuses the session itself, which is why its failure is kept, not thrown yet.
+  // A client pinned below 1.39 is known to build classic without asking the engine: no session.
+  const pinnedTooOld = classicReason({}, pinned) !== undefined;
   const [server, bridge, opened] = await Promise.all([
     docker.version(),
     hasNetwork(docker, 'bridge'),
-    openSession(docker, req.secrets, req.auth).then(
-      (s) => ({ ok: true as const, session: s }),
-      (err: unknown) => ({ ok: false as const, err }),
-    ),
+    pinnedTooOld
+      ? { ok: false as const, err: undefined }
+      : openSession(docker, req.secrets, req.auth).then(
+          (s) => ({ ok: true as const, session: s }),
+          (err: unknown) => ({ ok: false as const, err }),
+        ),
   ]);
   let reason = classicReason(server as { ApiVersion?: string; Os?: string }, pinned);
   let session: Session | undefined;

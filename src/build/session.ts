@@ -154,8 +154,10 @@ export async function openSession(
     id,
     missingSecrets,
     close: () => {
+      // The socket first: bytes the engine sends after the gRPC server's HTTP/2 session is torn
+      // down would reach Node's http2 internals with no handle and crash the process (seen here).
+      socket.destroy();
       server.forceShutdown();
-      socket.end();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { execIn, messageOf, sleep, statusOf } from './exec';
-import { tar } from './tar';
+import { tar, untar } from './tar';
 
 /**
  * The Caddy proxy: one container per host, shared by every app and environment. Its config is
@@ -151,9 +151,23 @@ async function waitReady(docker: Docker, name: string): Promise<void> {
   throw new Error(`the proxy ${name} did not become ready: ${lastLine(last)}`);
 }
 
+/**
+ * The site file as the proxy has it, or undefined when there is none. Read with the archive API,
+ * which works whether the proxy runs, is stopped, or does not exist yet (a host where safe-deploy
+ * never ran): reading live state must never need the proxy to be up.
+ */
 export async function readSite(docker: Docker, proxy: string, file: string): Promise<string | undefined> {
-  const r = await execIn(docker, proxy, ['cat', file]);
-  return r.exitCode === 0 ? r.stdout : undefined;
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.getContainer(proxy).getArchive({ path: file });
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined; // no proxy, or no site file for this app yet
+    throw err;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  const [content] = untar(Buffer.concat(chunks)).values();
+  return content?.toString('utf8');
 }
 
 export async function writeSite(docker: Docker, proxy: string, file: string, content: string): Promise<void> {

@@ -79,6 +79,10 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
     });
   }
 
+  // The deploy target is reached before anything changes: no push, no migration for a host that
+  // cannot be deployed to.
+  if (!(await preflight(report, inputs, ctx, decision, pipeline, signal))) return;
+
   // A re-run of an old run (or a second environment) finds its image already built and gated.
   const b = inputs.build;
   const access = b.image ? registryAccess(b, log) : undefined;
@@ -130,6 +134,41 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
 
   const image = report.build?.imageRef ?? report.build?.image ?? '';
   await release(report, inputs, ctx, decision, pipeline, signal, { kind: 'commit', sha: ctx.sha, image });
+}
+
+/** Reaches the deploy target (host, credentials, host key); on failure every stage is skipped. */
+async function preflight(
+  report: RunReport,
+  inputs: Inputs,
+  ctx: RunContext,
+  decision: DeployDecision,
+  pipeline: Pipeline,
+  signal: AbortSignal,
+): Promise<boolean> {
+  if (!inputs.deploy.deployTo || !decision.mayDeploy) return true;
+  const target = createTarget(inputs, ctx, { known: [] }, signal, log);
+  let failure: string | undefined;
+  await log.group(`preflight: reach the ${target.kind} target ${target.where}`, async () => {
+    try {
+      await target.preflight();
+      log.info(`reached ${target.where}`);
+    } catch (err) {
+      failure = err instanceof Error ? err.message : String(err);
+      log.info(failure);
+    }
+  });
+  if (failure === undefined) return true;
+  const why = `the deploy target could not be reached, so nothing was built, pushed or migrated`;
+  for (const name of ['gate', 'build', 'migrate'] as const) pipeline.skip(name, why);
+  const detail = failure;
+  report.deploy = await pipeline.stage('deploy', `reach ${target.where}`, async () => ({
+    status: 'failed' as const,
+    where: target.where,
+    detail,
+    hint: 'Nothing changed. Fix what the message names (docker-host, ssh-key, ssh-known-hosts) and re-run.',
+  }));
+  pipeline.skip('verify', 'the deploy target could not be reached');
+  return false;
 }
 
 /** Deploy and verify: the version the request names goes live on the target, checked where users reach it. */
@@ -235,15 +274,16 @@ async function finishDeployment(report: RunReport): Promise<void> {
 }
 
 /**
- * The runner cancels a job with SIGINT, then SIGTERM: stop at the next safe point, leave the
- * previous version serving, release the deploy lock, and still report.
+ * The runner cancels a job with SIGINT, then SIGTERM: stop at the next safe point, release the
+ * deploy lock, and still report. Before the switch the previous version keeps serving; after it
+ * the new one is live: the signal cannot know which, so the summary says what is live.
  */
 function cancelOnSignals(): AbortController {
   const cancel = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       if (!cancel.signal.aborted)
-        core.warning(`Received ${sig}: cancelling; the previous version keeps serving.`);
+        core.warning(`Received ${sig}: cancelling at the next safe point; the summary says what is live.`);
       cancel.abort();
     });
   }

@@ -24,6 +24,12 @@ export interface DeployTarget {
   readonly kind: 'docker' | 'command';
   /** Where, for the summary (a Docker host, or "deploy-command"). */
   readonly where: string;
+  /**
+   * Reaches the target and checks its credentials (and, over SSH, its host key), changing
+   * nothing: run before the build pushes or migrations run, so an unreachable target stops the
+   * run while nothing has changed. Throws an Error whose message says what to fix.
+   */
+  preflight(): Promise<void>;
   /** The live version and the versions the target still has, read without changing anything. */
   state(): Promise<{ live?: Version; retained: Version[] }>;
   /** Puts `v` live. */

@@ -75,7 +75,9 @@ function failureBox(r: RunReport): string {
   const state = r.verify?.autoRolledBack
     ? 'The previous version was restored automatically and is serving.'
     : failed.name === 'verify' && r.deploy?.status === 'passed'
-      ? '**The new version is live** (auto-rollback did not restore the previous one).'
+      ? /cancel/i.test(failed.detail)
+        ? '**The new version is live**: the run was cancelled after the switch.'
+        : '**The new version is live** (auto-rollback did not restore the previous one).'
       : 'The previous version keeps serving: nothing was deployed by this run.';
   return `> [!CAUTION]\n> **${failed.name} failed:** ${failed.detail}\n>\n> **Next step:** ${next}\n>\n> ${state}`;
 }

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { parseStatusRanges, type StatusMatcher } from '../status';
+import { DEFAULT_PROXY_ADMIN, DEFAULT_PROXY_IMAGE, DEFAULT_PROXY_NAME } from './defaults';
 import { dockerFromHost, hostLabel, pingOrExplain } from './client';
 import { messageOf, statusOf } from './exec';
 import { acquireLock, lockName, type Release } from './lock';
@@ -59,7 +60,7 @@ export function nameSafe(s: string): string {
 export async function connect(opts: DockerTargetOptions): Promise<Ctx> {
   const log = opts.log ?? ((): void => undefined);
   const accept = parseStatusRanges(opts.healthStatus ?? '200-399');
-  const docker = opts.docker ?? dockerFromHost(opts.host, opts.sshKey);
+  const docker = opts.docker ?? dockerFromHost(opts.host, opts.sshKey, opts.sshKnownHosts);
   await pingOrExplain(docker, hostLabel(opts.host));
   const appName = nameSafe(opts.app);
   const envName = nameSafe(opts.environment);
@@ -74,9 +75,9 @@ export async function connect(opts: DockerTargetOptions): Promise<Ctx> {
     network,
     hostNet: network === 'host',
     proxy: opts.proxy ?? 'caddy',
-    proxyImage: opts.proxyImage?.trim() || 'caddy:2',
-    proxyName: opts.proxyName?.trim() || 'safe-deploy-proxy',
-    proxyAdmin: opts.proxyAdmin?.trim() || 'localhost:2019',
+    proxyImage: opts.proxyImage?.trim() || DEFAULT_PROXY_IMAGE,
+    proxyName: opts.proxyName?.trim() || DEFAULT_PROXY_NAME,
+    proxyAdmin: opts.proxyAdmin?.trim() || DEFAULT_PROXY_ADMIN,
     publicPort: opts.publicPort ?? 80,
     domain: opts.domain?.trim() || undefined,
     healthPath: normalisePath(opts.healthPath ?? '/health'),
@@ -140,10 +141,11 @@ export async function ensureNetwork(ctx: Ctx): Promise<void> {
 }
 
 /** Runs `fn` holding the app+environment lock; it is released on every path. */
-export async function withLock<T>(ctx: Ctx, image: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> {
   const release: Release = await acquireLock(ctx.docker, {
     name: ctx.lock,
-    image,
+    // The proxy image (or, with proxy: none, the probe image): it has the shell the lease runs in.
+    image: ctx.proxyImage,
     runId: ctx.opts.runId,
     runUrl: ctx.opts.runUrl,
     waitMs: ctx.opts.lockWaitMs ?? 600_000,

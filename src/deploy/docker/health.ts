@@ -55,6 +55,10 @@ export async function waitHealthy(docker: Docker, cfg: HealthConfig): Promise<He
         report.lastError = out.trim().split('\n').pop() || `wget exited ${r.exitCode}`;
       }
     } catch (err) {
+      // An exec that fails is a fact about the prober (the proxy), not about the app: a proxy that
+      // died must stop the wait at once, not be probed through until the timeout.
+      const down = await proberDown(docker, cfg.prober);
+      if (down) return done(report, started, { proberDown: `${down} (${messageOf(err)})` });
       report.lastError = messageOf(err);
     }
     const elapsed = Date.now() - started;
@@ -79,6 +83,15 @@ function done(report: HealthReport, started: number, extra: Partial<HealthReport
   const out = { ...report, ...extra, elapsedMs: Date.now() - started };
   if (out.exitCode === undefined) delete out.exitCode;
   return out;
+}
+
+async function proberDown(docker: Docker, prober: string): Promise<string | undefined> {
+  try {
+    const info = await docker.getContainer(prober).inspect();
+    return info.State.Running ? undefined : `${prober} stopped with exit code ${info.State.ExitCode}`;
+  } catch (err) {
+    return `${prober} is gone: ${messageOf(err)}`;
+  }
 }
 
 /** The exit code when the container is no longer running (new containers run without restarts). */

@@ -1,4 +1,4 @@
-import { appContainers, nameOf } from './containers';
+import { appContainers, everLive, nameOf } from './containers';
 import { connect } from './context';
 import { readLive, versionFromLabels } from './live';
 import type { DockerTargetOptions, DockerVersion } from './types';
@@ -13,8 +13,17 @@ export async function readDockerState(
 ): Promise<{ live?: DockerVersion; retained: DockerVersion[] }> {
   const ctx = await connect(opts);
   const live = (await readLive(ctx)).version;
-  const retained = (await appContainers(ctx))
+  const all = await appContainers(ctx);
+  // Only versions that were live count: a container a killed run left is not a past release.
+  const wasLive = await everLive(ctx, all);
+  const retained = all
+    .filter((c) => wasLive.has(nameOf(c)) || nameOf(c) === live?.container)
     .map((c) => versionFromLabels(nameOf(c), c.Labels))
     .filter((v): v is DockerVersion => v !== undefined);
   return { live, retained };
+}
+
+/** Reaches the host (ping; over SSH the host key is checked first) and changes nothing. */
+export async function preflightDocker(opts: DockerTargetOptions): Promise<void> {
+  await connect(opts);
 }

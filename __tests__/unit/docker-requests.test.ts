@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError, parseInputs } from '../../src/inputs';
 import { DEFAULT_PROXY_ADMIN, DEFAULT_PROXY_IMAGE } from '../../src/deploy/docker/defaults';
+import { connectionsTo } from '../../src/deploy/docker/drain';
 import {
   fingerprint,
   isKnownKey,
@@ -146,4 +147,25 @@ test('a failing annotation write cannot escape the report: the summary is still 
   } as unknown as RunReport;
   await expect(writeReport(report)).resolves.toBeUndefined();
   expect(fs.readFileSync(summary, 'utf8')).toContain('safe-deploy');
+});
+
+describe('drain evidence: connections to the old upstream in /proc/net/tcp{,6}', () => {
+  const procNet = ['tcp', 'tcp6']
+    .map((f) => fs.readFileSync(new URL(`../fixtures/proc-net/${f}`, import.meta.url), 'utf8'))
+    .join('');
+  test.each([
+    [
+      'the upstream: one IPv4 and one IPv4-mapped connection open, the closing one not',
+      '127.0.0.1',
+      18377,
+      2,
+    ],
+    ['another port', '127.0.0.1', 18378, 0],
+    ['another address', '10.0.0.5', 18377, 0],
+  ])('%s', (_, ip, port, n) => {
+    expect(connectionsTo(procNet, { ip, port })).toBe(n);
+  });
+  test('an address that is not IPv4 gives no evidence', () => {
+    expect(connectionsTo(procNet, { ip: 'fe80::1', port: 18377 })).toBeUndefined();
+  });
 });

@@ -24,6 +24,7 @@ export interface HealthConfig {
 }
 
 const PROBE_TIMEOUT_S = 3;
+const FIRST_BACKOFF_MS = 25;
 
 export async function waitHealthy(docker: Docker, cfg: HealthConfig): Promise<HealthReport> {
   const started = Date.now();
@@ -70,7 +71,10 @@ export async function waitHealthy(docker: Docker, cfg: HealthConfig): Promise<He
       cfg.log(`still waiting for ${cfg.url}: ${describe(report)} after ${report.probes} probes`);
       lastLog = Date.now();
     }
-    await sleep(Math.min(cfg.intervalMs, cfg.timeoutMs - elapsed), cfg.signal);
+    // Early probes come fast and back off (25, 50, 100 ms…) up to health-interval: an app that
+    // answers in 100 ms is known healthy in about that, and a slow one is not probed in a busy loop.
+    const backoff = Math.min(cfg.intervalMs, FIRST_BACKOFF_MS * 2 ** Math.max(0, report.probes - 1));
+    await sleep(Math.min(backoff, cfg.timeoutMs - elapsed), cfg.signal);
   }
 }
 

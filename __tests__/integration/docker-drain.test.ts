@@ -67,6 +67,9 @@ test('a 3 s request started just before the switch completes with 200, and the d
   const ms = drainedMs(run);
   expect(ms).toBeGreaterThan(1_500); // it waited for the request in flight…
   expect(ms).toBeLessThan(10_000); // …and not the 20 s drain-timeout
+  expect(run.summary).toMatch(
+    /\| Drain \| old version stopped after [\d.]+ ?m?s \(1 connection\(s\) were still open\) \|/,
+  );
   expect(await live(t)).toEqual(serving('v2'));
 });
 

@@ -130,7 +130,7 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
       const proxy =
         c.proxy === 'none'
           ? 'stop the old container, then start the new one (proxy: none: a short gap)'
-          : `point ${c.proxyName ?? DEFAULT_PROXY_NAME} at it, wait ${c.drainMs ?? 30_000} ms, stop ${live?.container ?? 'nothing (nothing is live)'}`;
+          : `point ${c.proxyName ?? DEFAULT_PROXY_NAME} at it, stop ${live?.container ?? 'nothing (nothing is live)'} once no request is in flight (at most ${c.drainMs ?? 30_000} ms)`;
       const container = retained(v, live);
       const start = container
         ? `restart the retained container ${container}`

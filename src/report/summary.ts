@@ -222,6 +222,14 @@ function deploySection(d: DeployResult, v: VerifyResult | undefined, r: RunRepor
       `${h.probes} probe(s) of ${h.url}, ${h.healthy ? `healthy after ${formatMs(h.elapsedMs)}` : `not healthy after ${formatMs(h.elapsedMs)}${last}`}`,
     ]);
   }
+  if (e?.proxyNote) rows.push(['Proxy', e.proxyNote]);
+  if (e?.drain)
+    rows.push([
+      'Drain',
+      e.drain.drained
+        ? `old version stopped after ${formatMs(e.drain.ms)} (${e.drain.peak} connection(s) were still open)`
+        : `drain-timeout reached after ${formatMs(e.drain.ms)}; stopped with ${e.drain.peak} connection(s) open`,
+    ]);
   if (e?.gap)
     rows.push(['Traffic', 'proxy: none: the old container stopped before the new one started (a short gap)']);
   if (e?.removed.length) rows.push(['Pruned', e.removed.join(', ')]);

@@ -106,7 +106,7 @@ async function rollbackLocked(ctx: Ctx, target: string): Promise<DockerDeployRes
       ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
     }
     await keepRestarting(ctx, target); // the same restart policy as a fresh container once live
-    const removed = await afterSwitch(ctx, target);
+    const { removed, drain } = await afterSwitch(ctx, target);
     return {
       status: 'rolled-back',
       detail:
@@ -120,6 +120,7 @@ async function rollbackLocked(ctx: Ctx, target: string): Promise<DockerDeployRes
       upstream,
       url: publicUrl(ctx),
       removed,
+      ...(drain && { drain }),
     };
   } finally {
     if (direct)

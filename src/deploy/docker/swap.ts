@@ -68,7 +68,7 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
   } finally {
     if (!switched) await removeContainer(ctx, launched.name).catch(() => undefined);
   }
-  const removed = await afterSwitch(ctx, launched.name);
+  const { removed, drain } = await afterSwitch(ctx, launched.name);
   const notes = [proxyNote, await healAfterSwitch(ctx, launched.name)].filter(Boolean);
   return {
     status: 'deployed',
@@ -82,6 +82,7 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
     upstream: launched.upstream,
     url: publicUrl(ctx),
     removed,
+    ...(drain && { drain }),
     ...(notes.length && { proxyNote: notes.join('; ') }),
   };
 }

@@ -110,6 +110,8 @@ export interface DockerDeployResult {
   url?: string;
   /** Old containers removed by `retain`. */
   removed: string[];
+  /** How long the old version took to drain after the switch (see drain.ts). */
+  drain?: { ms: number; drained: boolean; peak: number };
   /** What this run had to do to the proxy (created it, started it again), for the log and summary. */
   proxyNote?: string;
 }

@@ -7,6 +7,7 @@ import {
   rollbackDocker,
   type DockerDeployResult,
   type DockerTargetOptions,
+  type LiveSnapshot,
 } from './docker';
 import { DEFAULT_PROXY_NAME } from './docker/defaults';
 import type { Version } from './release';
@@ -46,10 +47,13 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
    */
   const retained = (v: Version, live?: Version): string | undefined =>
     v.container && v.container !== live?.container ? v.container : undefined;
+  /** The live state read by `state()`, handed to the deploy that follows (re-validated under the lock). */
+  let snapshot: LiveSnapshot | undefined;
   const put = async (
     v: Version,
     live: Version | undefined,
     signal: AbortSignal | undefined,
+    known?: LiveSnapshot,
   ): Promise<TargetOutcome> => {
     const container = retained(v, live);
     return outcome(
@@ -60,6 +64,7 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
             signal,
             image: v.image,
             sha: v.sha,
+            known,
             port: c.port,
             env: c.env,
             volumes: c.volumes,
@@ -122,8 +127,16 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
     kind: 'docker',
     where: c.where,
     preflight: () => preflightDocker(c),
-    state: () => readDockerState(c),
-    deploy: (v, live) => put(v, live, c.signal),
+    state: async () => {
+      const s = await readDockerState(c);
+      snapshot = s.snapshot;
+      return s;
+    },
+    deploy: async (v, live) => {
+      const known = snapshot;
+      snapshot = undefined; // after this deploy it no longer describes the host
+      return put(v, live, c.signal, known);
+    },
     // Not cancellable: a half-done rollback is worse than a finished one.
     restore,
     plan: (v, live) => {

@@ -56,12 +56,18 @@ export function nameSafe(s: string): string {
   return s.replace(/[^a-zA-Z0-9_.-]+/g, '-').replace(/^[^a-zA-Z0-9]+/, '') || 'app';
 }
 
+const pinged = new WeakSet<Docker>();
+
 /** Validates options, connects and pings: everything that can fail before anything changes. */
 export async function connect(opts: DockerTargetOptions): Promise<Ctx> {
   const log = opts.log ?? ((): void => undefined);
   const accept = parseStatusRanges(opts.healthStatus ?? '200-399');
   const docker = opts.docker ?? dockerFromHost(opts.host, opts.sshKey, opts.sshKnownHosts);
-  await pingOrExplain(docker, hostLabel(opts.host));
+  // Once per client: a run's preflight, state read, deploy and rollback share one.
+  if (!pinged.has(docker)) {
+    await pingOrExplain(docker, hostLabel(opts.host));
+    pinged.add(docker);
+  }
   const appName = nameSafe(opts.app);
   const envName = nameSafe(opts.environment);
   const network = opts.network?.trim() || 'safe-deploy';

@@ -11,4 +11,5 @@ export type {
   DockerTargetOptions,
   DockerVersion,
   HealthReport,
+  LiveSnapshot,
 } from './types';

@@ -33,7 +33,7 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
   await ensureNetwork(ctx);
   const proxyState = await ensureProxy(ctx.docker, proxyConfig(ctx));
   const proxyNote = proxyState.action === 'none' ? undefined : proxyState.note;
-  const live = await readLive(ctx);
+  const live = await readLive(ctx, opts.known);
   const previous = live.version;
   ctx.log(previous ? `live: ${previous.sha.slice(0, 7)} in ${previous.container}` : 'live: nothing yet');
   if (ctx.signal?.aborted) throw new Error('cancelled before the new container started; nothing changed');

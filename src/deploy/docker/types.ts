@@ -47,7 +47,20 @@ export interface DockerTargetOptions {
   log?: (line: string) => void;
 }
 
+/** What is live, as read from the proxy's site file: shared by a run's state read and its deploy. */
+export interface LiveSnapshot {
+  version?: DockerVersion;
+  /** The site file as it was, to restore if a reload fails; undefined when there was none. */
+  siteContent?: string;
+  upstream?: string;
+}
+
 export interface DockerDeployOptions extends DockerTargetOptions {
+  /**
+   * The live state this run already read (before the lock): under the lock only the site file is
+   * read again, and when it is unchanged this snapshot is used as is.
+   */
+  known?: LiveSnapshot;
   /** The image to run, by tag or digest. */
   image: string;
   /** The commit SHA (full); its first 7 characters name the container. */

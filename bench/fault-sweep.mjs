@@ -298,65 +298,31 @@ function keyscan() {
   }
 }
 
-/** Runs the action with its own spawn so a signal can be sent at the moment a log line appears. */
-async function signalRunAt(label, sig, pattern, extra = {}) {
-  const sha = crypto.randomBytes(20).toString('hex');
-  return rawRun(label, sha, extra, (child, line) => {
-    if (pattern.test(line)) setTimeout(() => child.kill(sig), 200);
+/** Runs the action and sends it `sig` once a line of its output matches `pattern`. */
+async function signalRunAt(label, sig, pattern, extra = {}, sha = crypto.randomBytes(20).toString('hex')) {
+  const r = await runAction({
+    runDir,
+    workspace,
+    label,
+    sha,
+    inputs: inputs(extra),
+    onSpawn: (_, child) => {
+      let out = '';
+      let sent = false;
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (!sent && pattern.test(out)) {
+          sent = true;
+          setTimeout(() => child.kill(sig), sig === 'SIGKILL' ? 300 : 200);
+        }
+      });
+    },
   });
+  return { ...r, sha };
 }
 
-async function killRunAt(label, sha) {
-  return rawRun(label, sha, { 'health-timeout': '30s' }, (child, line) => {
-    if (/probing http/.test(line)) setTimeout(() => child.kill('SIGKILL'), 300);
-  });
-}
-
-/** The action as runAction runs it, but spawned here to watch its lines and signal it. */
-async function rawRun(label, sha, extra, onLine) {
-  const dir = fs.mkdtempSync(path.join(runDir, `raw-${label.replace(/\W+/g, '-')}-`));
-  const out = path.join(dir, 'output.txt');
-  const summary = path.join(dir, 'summary.md');
-  const event = path.join(dir, 'event.json');
-  fs.writeFileSync(out, '');
-  fs.writeFileSync(summary, '');
-  fs.writeFileSync(event, JSON.stringify({ repository: { default_branch: 'main' } }));
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME ?? '/root',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_SHA: sha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: event,
-    GITHUB_REPOSITORY: 'acme/hello-app',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '1001',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: out,
-    GITHUB_STEP_SUMMARY: summary,
-    RUNNER_TEMP: dir,
-  };
-  for (const [k, v] of Object.entries(inputs(extra))) env[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [path.join(process.cwd(), 'dist/index.js')], { cwd: workspace, env });
-  const lines = [];
-  let buf = '';
-  const onData = (d) => {
-    buf += d;
-    const parts = buf.split('\n');
-    buf = parts.pop();
-    for (const text of parts) {
-      lines.push({ text });
-      onLine(child, text);
-    }
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-  const code = await new Promise((r) => child.on('close', (c, s) => r(c ?? s)));
-  clearTimeout(timer);
-  return { code, lines, sha };
-}
+const killRunAt = (label, sha) =>
+  signalRunAt(label, 'SIGKILL', /probing http/, { 'health-timeout': '30s' }, sha);
 
 // --- the sweep -----------------------------------------------------------------------------------
 async function main() {

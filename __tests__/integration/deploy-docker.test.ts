@@ -7,6 +7,7 @@ import {
   rollbackDocker,
   type DockerDeployOptions,
 } from '../../src/deploy/docker';
+import { dockerTarget } from '../../src/deploy/docker-target';
 import {
   buildTestApp,
   cleanupApp,
@@ -374,4 +375,30 @@ test('dockerFromHost understands unix://, tcp:// and ssh:// hosts', () => {
   expect(ssh.protocol).toBe('http');
   expect(ssh.agent).toBeInstanceOf(http.Agent);
   expect(() => dockerFromHost('ftp://x')).toThrow(/unsupported scheme ftp:/);
+});
+
+test('restore with no way back (retained container gone, image nowhere) fails loudly naming what is live now', async () => {
+  const t = testApp('noway');
+  const r = await deployDocker(t.opts(images.v1, 'v1'));
+  expect(r.status).toBe('deployed');
+  const target = dockerTarget({
+    ...t.opts(images.v1, 'v1'),
+    where: 'local',
+    port: 3000,
+    env: {},
+    volumes: [],
+  });
+  const gone = {
+    sha: sha('gone'),
+    image: `127.0.0.1:5000/sd-test/never-pushed-${RUN}@sha256:${'0'.repeat(64)}`,
+    container: `${t.app}-gone-1`,
+  };
+  const out = await target.restore(gone, r.current);
+  expect(out.ok).toBe(false);
+  expect(out.detail).toMatch(
+    /^no way back to [0-9a-f]{7} worked \(restarting .*-gone-1: no retained container/,
+  );
+  expect(out.detail).toMatch(/running 127\.0\.0\.1:5000\/sd-test\/never-pushed-.*could not be pulled/);
+  expect(out.detail).toContain(`live now: ${sha('v1').slice(0, 7)} in ${t.app}-${sha('v1').slice(0, 7)}-1`);
+  expect((await fetchText(t.url)).body).toBe('v1');
 });

@@ -8,6 +8,7 @@ import {
   type DockerDeployOptions,
 } from '../../src/deploy/docker';
 import { dockerTarget } from '../../src/deploy/docker-target';
+import { lockCreateBody } from '../../src/deploy/docker/lock';
 import {
   buildTestApp,
   cleanupApp,
@@ -402,3 +403,26 @@ test('restore with no way back (retained container gone, image nowhere) fails lo
   expect(out.detail).toContain(`live now: ${sha('v1').slice(0, 7)} in ${t.app}-${sha('v1').slice(0, 7)}-1`);
   expect((await fetchText(t.url)).body).toBe('v1');
 });
+
+test('a lock whose holder goes silent (a runner that vanished, connection still open) frees itself', async () => {
+  const name = `safe-deploy-lock-sdt-silent-${RUN}-${ENV}`;
+  const c = await docker.createContainer(
+    lockCreateBody({ name, image: PROXY_IMAGE, runId: 'vanished' }, 'now'),
+  );
+  // Attached and never written to, never closed: only the lease's silence can end it.
+  const stream = (await c.attach({ stream: true, stdin: true, hijack: true })) as NodeJS.ReadWriteStream;
+  await c.start();
+  const started = Date.now();
+  const exists = (): Promise<boolean> =>
+    c.inspect().then(
+      () => true,
+      () => false,
+    );
+  expect(await exists()).toBe(true);
+  while ((await exists()) && Date.now() - started < 40_000) await new Promise((r) => setTimeout(r, 500));
+  const gone = Date.now() - started;
+  stream.end();
+  expect(await exists()).toBe(false);
+  expect(gone).toBeGreaterThan(15_000); // the 20 s lease…
+  expect(gone).toBeLessThan(30_000); // …not an hour
+}, 60_000);

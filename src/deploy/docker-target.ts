@@ -58,7 +58,7 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
     const container = retained(v, live);
     return outcome(
       container
-        ? await rollbackDocker({ ...c, signal, to: container })
+        ? await rollbackDocker({ ...c, signal, to: container, known })
         : await deployDocker({
             ...c,
             signal,

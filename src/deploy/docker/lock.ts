@@ -96,21 +96,28 @@ export async function acquireLock(docker: Docker, cfg: LockConfig): Promise<Rele
  * release closes stdin (the loop ends, the container removes itself) and removes it to be sure.
  */
 async function takeLease(docker: Docker, cfg: LockConfig, since: string): Promise<Release> {
+  // The create is the lock (atomic by name). Tying its life to ours (attach, start) runs off the
+  // deploy's critical path: a run that dies before the start leaves a `created` lock, which a
+  // waiter breaks after NEVER_STARTED_MS.
   const c = await docker.createContainer(lockCreateBody(cfg, since));
-  let stream: NodeJS.ReadWriteStream;
-  try {
-    stream = (await c.attach({ stream: true, stdin: true, hijack: true })) as NodeJS.ReadWriteStream;
+  let beat: NodeJS.Timeout | undefined;
+  const tied = (async (): Promise<NodeJS.ReadWriteStream> => {
+    const stream = (await c.attach({ stream: true, stdin: true, hijack: true })) as NodeJS.ReadWriteStream;
+    stream.on('error', () => undefined); // a dropped connection ends the lease; the release says the rest
     await c.start();
-  } catch (err) {
-    await c.remove({ force: true }).catch(() => undefined);
-    throw new Error(`could not start the deploy lock ${cfg.name}: ${String((err as Error).message ?? err)}`);
-  }
-  stream.on('error', () => undefined); // a dropped connection ends the lease; the release says the rest
-  const beat = setInterval(() => stream.write('\n'), HEARTBEAT_MS);
-  beat.unref();
+    beat = setInterval(() => stream.write('\n'), HEARTBEAT_MS);
+    beat.unref();
+    return stream;
+  })();
+  tied.catch((err: unknown) =>
+    cfg.log(
+      `note: the deploy lock ${cfg.name} could not be tied to this run (${String((err as Error).message ?? err)}); it is still held`,
+    ),
+  );
   return async () => {
+    const stream = await tied.catch(() => undefined);
     clearInterval(beat);
-    stream.end();
+    stream?.end();
     await c.remove({ force: true }).catch((err: unknown) => {
       // 404: gone already; 409: the daemon is auto-removing it right now.
       if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;

@@ -11,7 +11,7 @@ import {
 import { connect, ensureImage, LABELS, withLock, type Ctx } from './context';
 import { startProber } from './direct';
 import { failedResult } from './exec';
-import { publicUrl, readLive, siteAddress, versionFromLabels } from './live';
+import { publicUrl, readLive, siteAddress, versionFromLabels, type Live } from './live';
 import { ensureProxy, reloadProxy, renderSite, writeSite } from './proxy';
 import { afterSwitch, probe, proxyConfig } from './steps';
 import type { DockerDeployResult, DockerRollbackOptions, DockerVersion } from './types';
@@ -26,9 +26,17 @@ export async function rollbackDocker(opts: DockerRollbackOptions): Promise<Docke
     const ctx = await connect(opts);
     await ensureImage(ctx, ctx.proxyImage);
     return await withLock(ctx, async () => {
+      const direct = ctx.proxy === 'none';
+      const proxyState = direct ? undefined : await ensureProxy(ctx.docker, proxyConfig(ctx));
+      const proxyNote = proxyState && proxyState.action !== 'none' ? proxyState.note : undefined;
+      // One read of what is live (the run's earlier snapshot when the site file is unchanged).
+      const live = await readLive(ctx, opts.known);
       const all = await appContainers(ctx);
-      const target = pickTarget(all, await everLive(ctx, all), opts.to, (await readLive(ctx)).version);
-      return rollbackLocked(ctx, nameOf(target));
+      // A named container needs only its own mark checked; a search needs every one's.
+      const named = opts.to ? all.filter((c) => nameOf(c) === opts.to) : [];
+      const wasLive = await everLive(ctx, named.length === 1 ? named : all);
+      const target = pickTarget(all, wasLive, opts.to, live.version);
+      return rollbackLocked(ctx, nameOf(target), live, proxyNote);
     });
   } catch (err) {
     return failedResult(err, opts.signal);
@@ -57,11 +65,13 @@ function pickTarget(
   return found;
 }
 
-async function rollbackLocked(ctx: Ctx, target: string): Promise<DockerDeployResult> {
+async function rollbackLocked(
+  ctx: Ctx,
+  target: string,
+  live: Live,
+  proxyNote: string | undefined,
+): Promise<DockerDeployResult> {
   const direct = ctx.proxy === 'none';
-  const proxyState = direct ? undefined : await ensureProxy(ctx.docker, proxyConfig(ctx));
-  const proxyNote = proxyState && proxyState.action !== 'none' ? proxyState.note : undefined;
-  const live = await readLive(ctx);
   const info = await ctx.docker.getContainer(target).inspect();
   const version = versionFromLabels(target, info.Config.Labels ?? {});
   const upstream = info.Config.Labels?.[LABELS.upstream];

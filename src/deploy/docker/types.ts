@@ -73,6 +73,8 @@ export interface DockerDeployOptions extends DockerTargetOptions {
 }
 
 export interface DockerRollbackOptions extends DockerTargetOptions {
+  /** As for a deploy: the live state the run read before the lock, re-validated under it. */
+  known?: LiveSnapshot;
   /** A retained container's name, or a commit SHA (prefix); default: the newest stopped one. */
   to?: string;
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { decideDeploy, type DeployDecision } from './branch-guard';
 import { ContextError, readRunContext, type RunContext } from './context';
 import type { ReleaseRequest } from './deploy/release';
+import type { DeployTarget } from './deploy/target';
 import type { GitHubDeployments } from './github/deployments';
 import { versionsFromHistory } from './github/history';
 import { InputError, parseInputs, type Inputs } from './inputs';
@@ -92,6 +93,10 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
       cluster,
     );
   }
+
+  // The deploy target is reached before anything changes: no push, no migration for a host that
+  // cannot be deployed to.
+  if (!(await preflight(report, inputs, ctx, decision, pipeline, signal, cluster))) return;
 
   // A re-run of an old run (or a second environment) finds its image already built and gated.
   const b = inputs.build;
@@ -196,6 +201,50 @@ async function historyRead(
   return versionsFromHistory(await github.history(environment));
 }
 
+/** The inputs that decide whether a target can be reached, for the preflight's next step. */
+const PREFLIGHT_INPUTS: Record<DeployTarget['kind'], string> = {
+  docker: 'docker-host, ssh-key, ssh-known-hosts',
+  kubernetes: 'kubeconfig, kube-context, kube-namespace, app, and the credentials\' RBAC',
+  command: 'deploy-command',
+};
+
+/** Reaches the deploy target (host, credentials, host key); on failure every stage is skipped. */
+async function preflight(
+  report: RunReport,
+  inputs: Inputs,
+  ctx: RunContext,
+  decision: DeployDecision,
+  pipeline: Pipeline,
+  signal: AbortSignal,
+  cluster: KubernetesTarget | undefined,
+): Promise<boolean> {
+  if (!inputs.deploy.deployTo || !decision.mayDeploy) return true;
+  const target =
+    cluster ?? (await import('./stages/target')).createTarget(inputs, ctx, { known: [] }, signal, log);
+  let failure: string | undefined;
+  await log.group(`preflight: reach the ${target.kind} target ${target.where}`, async () => {
+    try {
+      await target.preflight();
+      log.info(`reached ${target.where}`);
+    } catch (err) {
+      failure = err instanceof Error ? err.message : String(err);
+      log.info(failure);
+    }
+  });
+  if (failure === undefined) return true;
+  const why = `the deploy target could not be reached, so nothing was built, pushed or migrated`;
+  for (const name of ['gate', 'build', 'migrate'] as const) pipeline.skip(name, why);
+  const detail = failure;
+  report.deploy = await pipeline.stage('deploy', `reach ${target.where}`, async () => ({
+    status: 'failed' as const,
+    where: target.where,
+    detail,
+    hint: `Nothing changed. Fix what the message names (${PREFLIGHT_INPUTS[target.kind]}) and re-run.`,
+  }));
+  pipeline.skip('verify', 'the deploy target could not be reached');
+  return false;
+}
+
 /** Deploy and verify: the version the request names goes live on the target, checked where users reach it. */
 async function release(
   report: RunReport,
@@ -297,15 +346,16 @@ async function finishDeployment(report: RunReport): Promise<void> {
 }
 
 /**
- * The runner cancels a job with SIGINT, then SIGTERM: stop at the next safe point, leave the
- * previous version serving, release the deploy lock, and still report.
+ * The runner cancels a job with SIGINT, then SIGTERM: stop at the next safe point, release the
+ * deploy lock, and still report. Before the switch the previous version keeps serving; after it
+ * the new one is live: the signal cannot know which, so the summary says what is live.
  */
 function cancelOnSignals(): AbortController {
   const cancel = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       if (!cancel.signal.aborted)
-        core.warning(`Received ${sig}: cancelling; the previous version keeps serving.`);
+        core.warning(`Received ${sig}: cancelling at the next safe point; the summary says what is live.`);
       cancel.abort();
     });
   }

@@ -7,6 +7,8 @@ import {
   rollbackDocker,
   type DockerDeployOptions,
 } from '../../src/deploy/docker';
+import { dockerTarget } from '../../src/deploy/docker-target';
+import { lockCreateBody } from '../../src/deploy/docker/lock';
 import {
   buildTestApp,
   cleanupApp,
@@ -375,3 +377,52 @@ test('dockerFromHost understands unix://, tcp:// and ssh:// hosts', () => {
   expect(ssh.agent).toBeInstanceOf(http.Agent);
   expect(() => dockerFromHost('ftp://x')).toThrow(/unsupported scheme ftp:/);
 });
+
+test('restore with no way back (retained container gone, image nowhere) fails loudly naming what is live now', async () => {
+  const t = testApp('noway');
+  const r = await deployDocker(t.opts(images.v1, 'v1'));
+  expect(r.status).toBe('deployed');
+  const target = dockerTarget({
+    ...t.opts(images.v1, 'v1'),
+    where: 'local',
+    port: 3000,
+    env: {},
+    volumes: [],
+  });
+  const gone = {
+    sha: sha('gone'),
+    image: `127.0.0.1:5000/sd-test/never-pushed-${RUN}@sha256:${'0'.repeat(64)}`,
+    container: `${t.app}-gone-1`,
+  };
+  const out = await target.restore(gone, r.current);
+  expect(out.ok).toBe(false);
+  expect(out.detail).toMatch(
+    /^no way back to [0-9a-f]{7} worked \(restarting .*-gone-1: no retained container/,
+  );
+  expect(out.detail).toMatch(/running 127\.0\.0\.1:5000\/sd-test\/never-pushed-.*could not be pulled/);
+  expect(out.detail).toContain(`live now: ${sha('v1').slice(0, 7)} in ${t.app}-${sha('v1').slice(0, 7)}-1`);
+  expect((await fetchText(t.url)).body).toBe('v1');
+});
+
+test('a lock whose holder goes silent (a runner that vanished, connection still open) frees itself', async () => {
+  const name = `safe-deploy-lock-sdt-silent-${RUN}-${ENV}`;
+  const c = await docker.createContainer(
+    lockCreateBody({ name, image: PROXY_IMAGE, runId: 'vanished' }, 'now'),
+  );
+  // Attached and never written to, never closed: only the lease's silence can end it.
+  const stream = (await c.attach({ stream: true, stdin: true, hijack: true })) as NodeJS.ReadWriteStream;
+  await c.start();
+  const started = Date.now();
+  const exists = (): Promise<boolean> =>
+    c.inspect().then(
+      () => true,
+      () => false,
+    );
+  expect(await exists()).toBe(true);
+  while ((await exists()) && Date.now() - started < 40_000) await new Promise((r) => setTimeout(r, 500));
+  const gone = Date.now() - started;
+  stream.end();
+  expect(await exists()).toBe(false);
+  expect(gone).toBeGreaterThan(15_000); // the 20 s lease…
+  expect(gone).toBeLessThan(30_000); // …not an hour
+}, 60_000);

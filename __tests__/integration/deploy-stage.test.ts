@@ -29,7 +29,7 @@ import { containersOf, containersOfSha, fetchText } from '../helpers/docker-app'
 
 // The deploy and verify stages end to end: dist/index.js as the runner starts it builds the example
 // app from its workspace, pushes it to the local registry and deploys it with `deploy-to: docker` on
-// the host network, behind the real default proxy `safe-deploy-proxy` (Caddy admin on localhost:2019,
+// the host network, behind the real default proxy `safe-deploy-proxy` (its Caddy admin a Unix socket inside it,
 // shared with every other user of this Docker host: left running). Each test has its own app name
 // and public port; its containers, lock and site file are removed afterwards.
 
@@ -336,7 +336,9 @@ test('an unreachable docker-host fails the deploy naming the host, and changes n
   const run = await deploy(t, 'v1', { inputs: { 'docker-host': 'tcp://127.0.0.1:1' } });
   expectCode(run, 1);
   expect(run.outputs.result).toBe('failed');
-  expect(stage(run, 'build')?.status).toBe('passed'); // built and pushed on the runner's own engine
+  // Reached first (preflight): nothing is built, pushed or migrated for a host that cannot be deployed to.
+  expect(stage(run, 'build')?.status).toBe('skipped');
+  expect(stage(run, 'gate')?.status).toBe('skipped');
   expect(stage(run, 'deploy')?.status).toBe('failed');
   expect(stage(run, 'deploy')?.detail).toMatch(
     /cannot reach the Docker host tcp:\/\/127\.0\.0\.1:1\b.*docker-host/,

@@ -86,3 +86,9 @@ test('runSmoke kills a command that outlives its timeout, children included', as
   expect(r).toMatchObject({ ok: false, timedOut: true });
   expect(Date.now() - started).toBeLessThan(3_000);
 });
+
+test('runSmoke runs with pipefail, like every other command: a failing first stage of a pipe fails it', async () => {
+  const r = await runSmoke({ command: 'false | cat; echo after', url: base });
+  expect(r).toMatchObject({ ok: false, exitCode: 1 });
+  expect(r.output).not.toContain('after');
+});

@@ -142,6 +142,20 @@ describe('applyMigrations', () => {
     expect(await historyNames()).toEqual(['001_users.sql']);
   });
 
+  test('a failing statement pg gives no position for is still reported with its line', async () => {
+    // A duplicate table (42P07) and a division by zero (22012) carry no position in pg's error.
+    const dup = 'CREATE TABLE orders (id int);\n\n-- again\nCREATE TABLE orders (id int);\n';
+    const one = await applyMigrations([file('002_dup.sql', dup)], options());
+    expect(one.failed).toMatchObject({ name: '002_dup.sql', sqlstate: '42P07', line: 4 });
+    expect(one.failed?.error).toMatch(/^migration 002_dup\.sql failed at line 4 \(SQLSTATE 42P07\)/);
+    expect(await tableExists('orders')).toBe(false); // still all or nothing
+    const div = await applyMigrations(
+      [file('003_div.sql', 'CREATE TABLE t (id int);\nSELECT 1/0;\n')],
+      options(),
+    );
+    expect(div.failed).toMatchObject({ sqlstate: '22012', line: 2 });
+  });
+
   test('error lines count from the real file start (dbmate lineOffset)', async () => {
     const sql = 'CREATE TABLE a (id int);\n\nSELEC 1;\n';
     const result = await applyMigrations(
@@ -263,7 +277,8 @@ describe('applyMigrations', () => {
       '/* nor CONCURRENTLY */ SELECT $$CONCURRENTLY;$$;\nSELECT 1/0;\n';
     const result = await applyMigrations([file('001_notes.sql', sql)], options());
     expect(result.failed).toMatchObject({ sqlstate: '22012' });
-    expect(result.failed?.line).toBeUndefined(); // a run-time error carries no position
+    // A run-time error carries no position: the line is where the failing statement starts.
+    expect(result.failed?.line).toBe(4);
     // Ran as one transaction: the CREATE TABLE before the failure was rolled back.
     expect(await tableExists('notes')).toBe(false);
   });

@@ -62,8 +62,8 @@ export function killAction() {
 /**
  * Runs `node dist/index.js` in `workspace` as the runner would: INPUT_* from `inputs`, GITHUB_* for
  * `sha`, `runId` and `attempt` (then `env` on top), and the output, summary and event files created
- * beforehand in a fresh `run-<label>-*` directory under `runDir`. `onSpawn(started)` is called just
- * after the spawn. Killed after 180 s.
+ * beforehand in a fresh `run-<label>-*` directory under `runDir`. `onSpawn(started, child)` is called
+ * just after the spawn (the child, to watch its output or signal it). Killed after 180 s.
  *
  * Resolves once the process has closed with: `code` (its exit code, else its signal), `started` and
  * `ended` (Date.now() just before the spawn and just after the close), `lines` of stdout and stderr
@@ -112,7 +112,7 @@ export async function runAction({
   const started = Date.now();
   const child = spawn(process.execPath, [DIST], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running = child;
-  onSpawn?.(started);
+  onSpawn?.(started, child);
   const lines = [];
   const partial = { stdout: '', stderr: '' };
   const collect = (which) => (d) => {

@@ -52,6 +52,8 @@ export function commandTarget(c: CommandTargetConfig): DeployTarget {
   };
   return {
     kind: 'command',
+    // Nothing to reach ahead: the user's command is the target.
+    preflight: async () => undefined,
     where: 'deploy-command',
     state: async () => ({ live: c.live, retained: [] }),
     deploy: (v, live) => run('deploy-command', c.deployCommand, v, live),

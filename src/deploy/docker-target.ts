@@ -1,10 +1,15 @@
+import type Docker from 'dockerode';
 import {
   deployDocker,
+  dockerFromHost,
+  preflightDocker,
   readDockerState,
   rollbackDocker,
   type DockerDeployResult,
   type DockerTargetOptions,
+  type LiveSnapshot,
 } from './docker';
+import { DEFAULT_PROXY_NAME } from './docker/defaults';
 import type { Version } from './release';
 import type { DeployTarget, TargetOutcome } from './target';
 
@@ -17,7 +22,15 @@ export interface DockerTargetConfig extends DockerTargetOptions {
 }
 
 /** `deploy-to: docker`: the zero-downtime engine in src/deploy/docker. */
-export function dockerTarget(c: DockerTargetConfig): DeployTarget {
+export function dockerTarget(config: DockerTargetConfig): DeployTarget {
+  // One engine client (one SSH connection) for every call of the run.
+  let client: Docker | undefined;
+  const c: DockerTargetConfig = {
+    ...config,
+    get docker(): Docker {
+      return (client ??= config.docker ?? dockerFromHost(config.host, config.sshKey, config.sshKnownHosts));
+    },
+  };
   const outcome = (r: DockerDeployResult): TargetOutcome => ({
     ok: r.status !== 'failed',
     detail: r.detail,
@@ -34,38 +47,103 @@ export function dockerTarget(c: DockerTargetConfig): DeployTarget {
    */
   const retained = (v: Version, live?: Version): string | undefined =>
     v.container && v.container !== live?.container ? v.container : undefined;
+  /** The live state read by `state()`, handed to the deploy that follows (re-validated under the lock). */
+  let snapshot: LiveSnapshot | undefined;
   const put = async (
     v: Version,
     live: Version | undefined,
     signal: AbortSignal | undefined,
+    known?: LiveSnapshot,
   ): Promise<TargetOutcome> => {
     const container = retained(v, live);
     return outcome(
       container
-        ? await rollbackDocker({ ...c, signal, to: container })
+        ? await rollbackDocker({ ...c, signal, to: container, known })
         : await deployDocker({
             ...c,
             signal,
             image: v.image,
             sha: v.sha,
+            known,
             port: c.port,
             env: c.env,
             volumes: c.volumes,
           }),
     );
   };
+  /** What serves now, in words, for a failure that must say it. */
+  const liveNow = async (): Promise<string> => {
+    try {
+      const { live } = await readDockerState({ ...c, signal: undefined });
+      return live ? `${live.sha.slice(0, 7)} in ${live.container}` : 'nothing';
+    } catch (err) {
+      return `unknown (${err instanceof Error ? err.message : String(err)})`;
+    }
+  };
+  /**
+   * A way back always: the retained container; when it is gone or will not come up, the
+   * previous image (by digest) in a new container; only when both fail, a loud failure that
+   * names what is live now.
+   */
+  const restore = async (v: Version, failed: Version | undefined): Promise<TargetOutcome> => {
+    const container = retained(v, failed);
+    let first: TargetOutcome | undefined;
+    if (container) {
+      first = outcome(await rollbackDocker({ ...c, signal: undefined, to: container }));
+      if (first.ok || first.cancelled || !v.image) return first;
+      c.log?.(`could not put ${container} back (${first.detail}); running ${v.image} in a new container`);
+    }
+    const again = outcome(
+      await deployDocker({
+        ...c,
+        signal: undefined,
+        image: v.image,
+        sha: v.sha,
+        port: c.port,
+        env: c.env,
+        volumes: c.volumes,
+      }),
+    );
+    if (again.ok) {
+      return first
+        ? {
+            ...again,
+            detail: `${again.detail} (the retained container ${container} could not be used: ${first.detail})`,
+          }
+        : again;
+    }
+    const tried = [
+      first && `restarting ${container}: ${first.detail}`,
+      `running ${v.image || 'its image'}: ${again.detail}`,
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return {
+      ...again,
+      detail: `no way back to ${v.sha.slice(0, 7)} worked (${tried}); live now: ${await liveNow()}`,
+    };
+  };
   return {
     kind: 'docker',
     where: c.where,
-    state: () => readDockerState(c),
-    deploy: (v, live) => put(v, live, c.signal),
+    preflight: () => preflightDocker(c),
+    state: async () => {
+      const s = await readDockerState(c);
+      snapshot = s.snapshot;
+      return s;
+    },
+    deploy: async (v, live) => {
+      const known = snapshot;
+      snapshot = undefined; // after this deploy it no longer describes the host
+      return put(v, live, c.signal, known);
+    },
     // Not cancellable: a half-done rollback is worse than a finished one.
-    restore: (v, failed) => put(v, failed, undefined),
+    restore,
     plan: (v, live) => {
       const proxy =
         c.proxy === 'none'
           ? 'stop the old container, then start the new one (proxy: none: a short gap)'
-          : `point ${c.proxyName ?? 'safe-deploy-proxy'} at it, wait ${c.drainMs ?? 30_000} ms, stop ${live?.container ?? 'nothing (nothing is live)'}`;
+          : `point ${c.proxyName ?? DEFAULT_PROXY_NAME} at it, stop ${live?.container ?? 'nothing (nothing is live)'} once no request is in flight (at most ${c.drainMs ?? 30_000} ms)`;
       const container = retained(v, live);
       const start = container
         ? `restart the retained container ${container}`

@@ -30,10 +30,11 @@ export interface DeployTarget {
   /** Where, for the summary (a Docker host, or "deploy-command"). */
   readonly where: string;
   /**
-   * Checks, before anything changes, that the run can do what it will do (Kubernetes: the API
-   * answers, RBAC allows every verb, the Deployment exists and is not paused). Throws one line.
+   * Reaches the target and checks its credentials (and, over SSH, its host key), changing
+   * nothing: run before the build pushes or migrations run, so an unreachable target stops the
+   * run while nothing has changed. Throws an Error whose message says what to fix.
    */
-  preflight?(): Promise<void>;
+  preflight(): Promise<void>;
   /** The live version and the versions the target still has, read without changing anything. */
   state(): Promise<{ live?: Version; retained: Version[] }>;
   /** Puts `v` live. */

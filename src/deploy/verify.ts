@@ -81,12 +81,14 @@ export interface SmokeResult {
   elapsedMs: number;
 }
 
-/** Runs `smoke-command` with bash; a non-zero exit (or the timeout) fails the check. */
+/** Runs `smoke-command` with bash -eo pipefail; a non-zero exit (or the timeout) fails the check. */
 export function runSmoke(opts: SmokeOptions): Promise<SmokeResult> {
   const started = Date.now();
   return new Promise((resolve) => {
     // Its own process group, so a timeout or cancel also stops what the command started.
-    const child = spawn('bash', ['-c', opts.command], {
+    // As every other user command (src/util/shell.ts) and a workflow `run:` step: errexit and
+    // pipefail, so `curl … | grep …` fails when curl does.
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', opts.command], {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env, URL: opts.url },
       stdio: ['ignore', 'pipe', 'pipe'],

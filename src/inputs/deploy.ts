@@ -12,6 +12,7 @@ import {
 } from './values';
 import { parseStatusRanges } from '../util/status-ranges';
 import { decodeKubeconfig, kubeconfigSecrets } from './kubeconfig';
+import { DEFAULT_PROXY_IMAGE } from '../deploy/docker/defaults';
 
 export interface DeployInputs {
   /** Unset: no deploy stage. `docker`, `kubernetes` and `command` are available today. */
@@ -22,6 +23,8 @@ export interface DeployInputs {
   app?: string;
   dockerHost?: string;
   sshKey?: string;
+  /** known_hosts lines for an ssh:// docker-host (required there: without them nothing connects). */
+  sshKnownHosts?: string;
   port: number;
   /** From `env` and `env-file` (values are secrets). */
   env: Record<string, string>;
@@ -141,12 +144,13 @@ export function parseDeploy(get: InputGetter, workDir: string, onSecret: (v: str
     app,
     dockerHost: host,
     sshKey: opt('ssh-key'),
+    sshKnownHosts: opt('ssh-known-hosts'),
     port: parseNumber('port', get('port') || '3000', 1, 65535, true),
     env,
     volumes: parseList(get('volumes')),
     network,
     proxy: parseEnum('proxy', get('proxy') || 'caddy', ['caddy', 'none'] as const),
-    proxyImage: get('proxy-image') || 'caddy:2',
+    proxyImage: get('proxy-image') || DEFAULT_PROXY_IMAGE,
     publicPort: parseNumber('public-port', get('public-port') || '80', 1, 65535, true),
     domain,
     drainMs: parseDuration('drain-timeout', get('drain-timeout') || '30s'),
@@ -178,11 +182,18 @@ export function parseVerify(get: InputGetter): VerifyInputs {
     healthPath,
     healthUrl,
     healthTimeoutMs: parseDuration('health-timeout', get('health-timeout') || '60s'),
-    healthIntervalMs: parseDuration('health-interval', get('health-interval') || '1s'),
+    healthIntervalMs: positive('health-interval', get('health-interval') || '1s'),
     healthStatus,
     smokeCommand: get('smoke-command') || undefined,
     autoRollback: parseBoolean('auto-rollback', get('auto-rollback') || 'true'),
   };
+}
+
+/** A duration that must be more than zero (an interval of 0 would probe in a busy loop). */
+function positive(name: string, raw: string): number {
+  const ms = parseDuration(name, raw);
+  if (ms <= 0) throw new InputError(name, raw, 'expected a duration above zero, such as 250ms or 1s');
+  return ms;
 }
 
 function readEnvFile(file: string | undefined, workDir: string): Record<string, string> {

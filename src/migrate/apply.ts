@@ -9,7 +9,7 @@ import {
   type SqlErrorInfo,
 } from './pg-error';
 import { prepareFile } from './prepare';
-import type { SqlStatement } from './split';
+import { splitStatements, type SqlStatement } from './split';
 
 /** Applying one migration file in the runner's session (the advisory lock is already held). */
 
@@ -93,10 +93,15 @@ async function runInTransaction(
   const { client } = ctx;
   await client.query('BEGIN');
   try {
-    try {
-      await client.query(text);
-    } catch (err) {
-      throw new StatementFailed(err, at(0, text));
+    // Statement by statement inside the one transaction (all or nothing still holds): an error
+    // pg reports without a position (a duplicate table, a failed cast of existing rows) is then
+    // still placed at the line of the statement that failed.
+    for (const stmt of splitStatements(text)) {
+      try {
+        await client.query(stmt.text);
+      } catch (err) {
+        throw new StatementFailed(err, at(stmt.start, stmt.text));
+      }
     }
     await recordApplied(client, ctx.table, {
       name: file.name,

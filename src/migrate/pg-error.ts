@@ -33,7 +33,10 @@ export function describeSqlError(err: unknown, sent: SentText, databaseUrl: stri
   if (!(err instanceof pg.DatabaseError)) return { message };
   const position = err.position ? Number(err.position) : undefined;
   // A position only means something in the file's own text (not, say, in our history INSERT).
-  const line = position && position > 0 && sent.text ? lineAt(sent, position) : undefined;
+  // Without a position, the line where the statement that failed starts.
+  const line = !sent.text
+    ? undefined
+    : lineAt(sent, position && position > 0 ? position : firstToken(sent.text));
   const extra = [
     err.detail && `detail: ${err.detail}`,
     err.hint && `hint: ${err.hint}`,
@@ -41,6 +44,11 @@ export function describeSqlError(err: unknown, sent: SentText, databaseUrl: stri
   ].filter(Boolean);
   const full = [message, ...extra].map((m) => safeMessage(m, databaseUrl)).join('; ');
   return { message: full, sqlstate: err.code, line, position };
+}
+
+/** 1-based character position of the first non-blank character. */
+function firstToken(text: string): number {
+  return Array.from(text).findIndex((ch) => !/\s/.test(ch)) + 1 || 1;
 }
 
 /** pg counts positions in characters (code points); JS strings index UTF-16 units. */

@@ -77,7 +77,9 @@ function failureBox(r: RunReport): string {
   const state = r.verify?.autoRolledBack
     ? 'The previous version was restored automatically and is serving.'
     : failed.name === 'verify' && r.deploy?.status === 'passed'
-      ? '**The new version is live** (auto-rollback did not restore the previous one).'
+      ? /cancel/i.test(failed.detail)
+        ? '**The new version is live**: the run was cancelled after the switch.'
+        : '**The new version is live** (auto-rollback did not restore the previous one).'
       : 'The previous version keeps serving: nothing was deployed by this run.';
   return `> [!CAUTION]\n> **${failed.name} failed:** ${failed.detail}\n>\n> **Next step:** ${next}\n>\n> ${state}`;
 }
@@ -256,6 +258,14 @@ function deploySection(d: DeployResult, v: VerifyResult | undefined, r: RunRepor
       `${h.probes} probe(s) of ${h.url}, ${h.healthy ? `healthy after ${formatMs(h.elapsedMs)}` : `not healthy after ${formatMs(h.elapsedMs)}${last}`}`,
     ]);
   }
+  if (e?.proxyNote) rows.push(['Proxy', e.proxyNote]);
+  if (e?.drain)
+    rows.push([
+      'Drain',
+      e.drain.drained
+        ? `old version stopped after ${formatMs(e.drain.ms)} (${e.drain.peak} connection(s) were still open)`
+        : `drain-timeout reached after ${formatMs(e.drain.ms)}; stopped with ${e.drain.peak} connection(s) open`,
+    ]);
   if (e?.gap)
     rows.push(['Traffic', 'proxy: none: the old container stopped before the new one started (a short gap)']);
   if (e?.removed.length) rows.push(['Pruned', e.removed.join(', ')]);

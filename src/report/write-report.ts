@@ -11,10 +11,14 @@ export async function writeReport(report: RunReport): Promise<void> {
   } catch (err) {
     core.warning(`Could not write the step outputs: ${(err as Error).message}`);
   }
-  writeAnnotations(
-    [...(report.gate?.annotations ?? []), ...(report.migrate?.annotations ?? [])],
-    report.workDir ?? '.',
-  );
+  try {
+    writeAnnotations(
+      [...(report.gate?.annotations ?? []), ...(report.migrate?.annotations ?? [])],
+      report.workDir ?? '.',
+    );
+  } catch (err) {
+    core.warning(`Could not write the annotations: ${(err as Error).message}`);
+  }
   let summary: string;
   try {
     summary = renderSummary(report);

@@ -36,7 +36,7 @@ export interface DeployOptions {
 
 /** Reads what is live, decides what goes live (and whether that is a rollback), then does it. */
 export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
-  await o.target.preflight?.();
+  await o.target.preflight();
   const base = { where: o.target.where };
   const state = await o.target.state();
   let release: Release;

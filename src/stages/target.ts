@@ -74,6 +74,7 @@ export function createTarget(
     environment: inputs.environment,
     host: d.dockerHost,
     sshKey: d.sshKey,
+    sshKnownHosts: d.sshKnownHosts,
     network: d.network,
     proxy: d.proxy,
     proxyImage: d.proxyImage,

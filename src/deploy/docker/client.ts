@@ -1,8 +1,28 @@
 import Docker from 'dockerode';
 import { sshAgent } from './ssh-agent';
 
-/** Connects to `docker-host`; nothing is sent until the first call (see `pingOrExplain`). */
-export function dockerFromHost(host?: string, sshKey?: string): Docker {
+const clients = new Map<string, Docker>();
+
+/**
+ * Connects to `docker-host`; nothing is sent until the first call (see `pingOrExplain`). One
+ * client per host and credentials for the whole run (the preflight, the state read, the deploy
+ * and a rollback share it, and over SSH its one connection).
+ */
+export function dockerFromHost(host?: string, sshKey?: string, sshKnownHosts?: string): Docker {
+  const key = JSON.stringify([
+    host?.trim() || process.env.DOCKER_HOST?.trim() || '',
+    sshKey ?? '',
+    sshKnownHosts ?? '',
+  ]);
+  let client = clients.get(key);
+  if (!client) {
+    client = newClient(host, sshKey, sshKnownHosts);
+    clients.set(key, client);
+  }
+  return client;
+}
+
+function newClient(host?: string, sshKey?: string, sshKnownHosts?: string): Docker {
   const target = host?.trim() || process.env.DOCKER_HOST?.trim() || 'unix:///var/run/docker.sock';
   // Every field is set explicitly: docker-modem merges its own DOCKER_HOST defaults under ours, so
   // a `host` left out would leak in from the environment and override a unix socket given here.
@@ -25,13 +45,16 @@ export function dockerFromHost(host?: string, sshKey?: string): Docker {
       protocol: 'http',
       host: 'docker.invalid',
       port: 80,
-      agent: sshAgent({
-        host: url.hostname,
-        port: Number(url.port) || 22,
-        username: decodeURIComponent(url.username) || 'root',
-        ...(sshKey ? { privateKey: sshKey } : { agent: process.env.SSH_AUTH_SOCK }),
-        readyTimeout: 20_000,
-      }),
+      agent: sshAgent(
+        {
+          host: url.hostname,
+          port: Number(url.port) || 22,
+          username: decodeURIComponent(url.username) || 'root',
+          ...(sshKey ? { privateKey: sshKey } : { agent: process.env.SSH_AUTH_SOCK }),
+          readyTimeout: 20_000,
+        },
+        sshKnownHosts,
+      ),
     } as Docker.DockerOptions);
   }
   if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {

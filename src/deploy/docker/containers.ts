@@ -83,13 +83,40 @@ export async function removeContainer(ctx: Ctx, name: string): Promise<void> {
   }
 }
 
-/** Keeps the newest `retain` stopped containers (rollback targets) and removes older ones. */
-export async function prune(ctx: Ctx, keep: readonly string[]): Promise<string[]> {
-  const stopped = (await appContainers(ctx)).filter(
-    (c) => c.State !== 'running' && !keep.includes(nameOf(c)),
+/**
+ * Which containers were ever live: `keepRestarting` is called at the moment traffic moves to a
+ * container, so its restart policy is the mark (labels cannot change after creation). A container
+ * a killed run left behind (started, maybe even healthy, never switched to) has policy `no`.
+ */
+export async function everLive(ctx: Ctx, list: readonly Docker.ContainerInfo[]): Promise<Set<string>> {
+  const marked = await Promise.all(
+    list.map(async (c) => {
+      try {
+        const info = await ctx.docker.getContainer(c.Id).inspect();
+        return info.HostConfig.RestartPolicy?.Name === LIVE_POLICY ? nameOf(c) : undefined;
+      } catch (err) {
+        if (statusOf(err) === 404) return undefined;
+        throw err;
+      }
+    }),
   );
+  return new Set(marked.filter((n): n is string => n !== undefined));
+}
+
+const LIVE_POLICY = 'unless-stopped';
+
+/**
+ * Keeps the newest `retain` stopped containers that were live (rollback targets) and removes
+ * older ones, and every stopped container that never took traffic (left by a failed or killed run).
+ */
+export async function prune(ctx: Ctx, keep: readonly string[]): Promise<string[]> {
+  const all = await appContainers(ctx);
+  const live = await everLive(ctx, all);
+  const stopped = all.filter((c) => c.State !== 'running' && !keep.includes(nameOf(c)));
+  const retained = stopped.filter((c) => live.has(nameOf(c)));
+  const never = stopped.filter((c) => !live.has(nameOf(c)));
   const removed: string[] = [];
-  for (const c of stopped.slice(ctx.retain)) {
+  for (const c of [...retained.slice(ctx.retain), ...never]) {
     await removeContainer(ctx, nameOf(c));
     removed.push(nameOf(c));
   }
@@ -97,11 +124,13 @@ export async function prune(ctx: Ctx, keep: readonly string[]): Promise<string[]
   return removed;
 }
 
-/** After a container proved healthy it may restart on its own; before, a crash must stay visible. */
+/**
+ * Once traffic has moved to a container it restarts on its own; before, a crash must stay
+ * visible. Also the mark of a container that was live (see `everLive`): a fresh container and a
+ * retained one put back in service get it alike.
+ */
 export async function keepRestarting(ctx: Ctx, name: string): Promise<void> {
-  await ctx.docker
-    .getContainer(name)
-    .update({ RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 } });
+  await ctx.docker.getContainer(name).update({ RestartPolicy: { Name: LIVE_POLICY, MaximumRetryCount: 0 } });
 }
 
 export async function startExisting(ctx: Ctx, name: string): Promise<void> {

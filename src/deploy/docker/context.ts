@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { parseStatusRanges, type StatusMatcher } from '../../util/status-ranges';
+import { DEFAULT_PROXY_ADMIN, DEFAULT_PROXY_IMAGE, DEFAULT_PROXY_NAME } from './defaults';
 import { dockerFromHost, hostLabel, pingOrExplain } from './client';
 import { messageOf, statusOf } from './exec';
 import { acquireLock, lockName, type Release } from './lock';
@@ -55,12 +56,18 @@ export function nameSafe(s: string): string {
   return s.replace(/[^a-zA-Z0-9_.-]+/g, '-').replace(/^[^a-zA-Z0-9]+/, '') || 'app';
 }
 
+const pinged = new WeakSet<Docker>();
+
 /** Validates options, connects and pings: everything that can fail before anything changes. */
 export async function connect(opts: DockerTargetOptions): Promise<Ctx> {
   const log = opts.log ?? ((): void => undefined);
   const accept = parseStatusRanges(opts.healthStatus ?? '200-399');
-  const docker = opts.docker ?? dockerFromHost(opts.host, opts.sshKey);
-  await pingOrExplain(docker, hostLabel(opts.host));
+  const docker = opts.docker ?? dockerFromHost(opts.host, opts.sshKey, opts.sshKnownHosts);
+  // Once per client: a run's preflight, state read, deploy and rollback share one.
+  if (!pinged.has(docker)) {
+    await pingOrExplain(docker, hostLabel(opts.host));
+    pinged.add(docker);
+  }
   const appName = nameSafe(opts.app);
   const envName = nameSafe(opts.environment);
   const network = opts.network?.trim() || 'safe-deploy';
@@ -74,9 +81,9 @@ export async function connect(opts: DockerTargetOptions): Promise<Ctx> {
     network,
     hostNet: network === 'host',
     proxy: opts.proxy ?? 'caddy',
-    proxyImage: opts.proxyImage?.trim() || 'caddy:2',
-    proxyName: opts.proxyName?.trim() || 'safe-deploy-proxy',
-    proxyAdmin: opts.proxyAdmin?.trim() || 'localhost:2019',
+    proxyImage: opts.proxyImage?.trim() || DEFAULT_PROXY_IMAGE,
+    proxyName: opts.proxyName?.trim() || DEFAULT_PROXY_NAME,
+    proxyAdmin: opts.proxyAdmin?.trim() || DEFAULT_PROXY_ADMIN,
     publicPort: opts.publicPort ?? 80,
     domain: opts.domain?.trim() || undefined,
     healthPath: normalisePath(opts.healthPath ?? '/health'),
@@ -140,10 +147,11 @@ export async function ensureNetwork(ctx: Ctx): Promise<void> {
 }
 
 /** Runs `fn` holding the app+environment lock; it is released on every path. */
-export async function withLock<T>(ctx: Ctx, image: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> {
   const release: Release = await acquireLock(ctx.docker, {
     name: ctx.lock,
-    image,
+    // The proxy image (or, with proxy: none, the probe image): it has the shell the lease runs in.
+    image: ctx.proxyImage,
     runId: ctx.opts.runId,
     runUrl: ctx.opts.runUrl,
     waitMs: ctx.opts.lockWaitMs ?? 600_000,

@@ -24,6 +24,7 @@ export interface HealthConfig {
 }
 
 const PROBE_TIMEOUT_S = 3;
+const FIRST_BACKOFF_MS = 25;
 
 export async function waitHealthy(docker: Docker, cfg: HealthConfig): Promise<HealthReport> {
   const started = Date.now();
@@ -55,6 +56,10 @@ export async function waitHealthy(docker: Docker, cfg: HealthConfig): Promise<He
         report.lastError = out.trim().split('\n').pop() || `wget exited ${r.exitCode}`;
       }
     } catch (err) {
+      // An exec that fails is a fact about the prober (the proxy), not about the app: a proxy that
+      // died must stop the wait at once, not be probed through until the timeout.
+      const down = await proberDown(docker, cfg.prober);
+      if (down) return done(report, started, { proberDown: `${down} (${messageOf(err)})` });
       report.lastError = messageOf(err);
     }
     const elapsed = Date.now() - started;
@@ -66,7 +71,10 @@ export async function waitHealthy(docker: Docker, cfg: HealthConfig): Promise<He
       cfg.log(`still waiting for ${cfg.url}: ${describe(report)} after ${report.probes} probes`);
       lastLog = Date.now();
     }
-    await sleep(Math.min(cfg.intervalMs, cfg.timeoutMs - elapsed), cfg.signal);
+    // Early probes come fast and back off (25, 50, 100 ms…) up to health-interval: an app that
+    // answers in 100 ms is known healthy in about that, and a slow one is not probed in a busy loop.
+    const backoff = Math.min(cfg.intervalMs, FIRST_BACKOFF_MS * 2 ** Math.max(0, report.probes - 1));
+    await sleep(Math.min(backoff, cfg.timeoutMs - elapsed), cfg.signal);
   }
 }
 
@@ -79,6 +87,15 @@ function done(report: HealthReport, started: number, extra: Partial<HealthReport
   const out = { ...report, ...extra, elapsedMs: Date.now() - started };
   if (out.exitCode === undefined) delete out.exitCode;
   return out;
+}
+
+async function proberDown(docker: Docker, prober: string): Promise<string | undefined> {
+  try {
+    const info = await docker.getContainer(prober).inspect();
+    return info.State.Running ? undefined : `${prober} stopped with exit code ${info.State.ExitCode}`;
+  } catch (err) {
+    return `${prober} is gone: ${messageOf(err)}`;
+  }
 }
 
 /** The exit code when the container is no longer running (new containers run without restarts). */

@@ -2,7 +2,7 @@
 export { deployDocker } from './swap';
 export { rollbackDocker } from './rollback';
 export { dockerFromHost, hostLabel, pingOrExplain } from './client';
-export { readDockerState } from './state';
+export { preflightDocker, readDockerState } from './state';
 export { closeSshConnections } from './ssh-agent';
 export type {
   DockerDeployOptions,
@@ -11,4 +11,5 @@ export type {
   DockerTargetOptions,
   DockerVersion,
   HealthReport,
+  LiveSnapshot,
 } from './types';

@@ -2,25 +2,25 @@ import { appContainers, nameOf } from './containers';
 import { LABELS, type Ctx } from './context';
 import { statusOf } from './exec';
 import { parseSite, readSite } from './proxy';
-import type { DockerVersion } from './types';
+import type { DockerVersion, LiveSnapshot } from './types';
 
 /**
  * What is live is what the proxy points at, read back from its site file on the host: not what
  * the last run believes it deployed (a run may have been cancelled, or someone rolled back by hand).
  */
-export interface Live {
-  version?: DockerVersion;
-  /** The site file as it was, to restore if a reload fails; undefined when there was none. */
-  siteContent?: string;
-  upstream?: string;
-}
+export type Live = LiveSnapshot;
 
-export async function readLive(ctx: Ctx): Promise<Live> {
+/**
+ * `known`: a snapshot this run read earlier (before taking the lock). The site file is read again
+ * (one archive call); unchanged, the snapshot stands, with no container inspected again.
+ */
+export async function readLive(ctx: Ctx, known?: LiveSnapshot): Promise<Live> {
   if (ctx.proxy === 'none') {
     const running = (await appContainers(ctx)).find((c) => c.State === 'running');
     return { version: running ? versionFromLabels(nameOf(running), running.Labels) : undefined };
   }
   const siteContent = await readSite(ctx.docker, ctx.proxyName, ctx.site);
+  if (known && known.siteContent === siteContent) return known;
   const state = siteContent === undefined ? undefined : parseSite(siteContent);
   if (!state) return { siteContent };
   let container = state.container;

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { execIn, messageOf, sleep, statusOf } from './exec';
-import { tar } from './tar';
+import { tar, untar } from './tar';
 
 /**
  * The Caddy proxy: one container per host, shared by every app and environment. Its config is
@@ -20,13 +20,14 @@ export interface ProxyConfig {
 
 const MAIN = '/etc/caddy/Caddyfile';
 const SITES = '/etc/caddy/sites';
+const ADMIN_DIR = '/run/caddy';
 const RELOAD = ['caddy', 'reload', '--config', MAIN, '--adapter', 'caddyfile'];
 
 export function siteFile(app: string, environment: string): string {
   return `${SITES}/${app}--${environment}.caddy`;
 }
 
-function mainCaddyfile(admin: string): string {
+export function mainCaddyfile(admin: string): string {
   return [
     '# Managed by safe-deploy. Each app and environment owns one file in /etc/caddy/sites/.',
     '{',
@@ -37,8 +38,16 @@ function mainCaddyfile(admin: string): string {
   ].join('\n');
 }
 
-/** Creates and starts the proxy if it is missing; starts it if stopped; joins the app's network. */
-export async function ensureProxy(docker: Docker, cfg: ProxyConfig): Promise<void> {
+/** What ensureProxy found and did, for the log and the summary. */
+export type ProxyState =
+  { action: 'none' } | { action: 'created'; note: string } | { action: 'started'; note: string };
+
+/**
+ * Creates and starts the proxy if it is missing; starts it if stopped or killed (and says so);
+ * joins the app's network. Site files live in a named volume, so a re-created proxy serves every
+ * app's route again at once.
+ */
+export async function ensureProxy(docker: Docker, cfg: ProxyConfig): Promise<ProxyState> {
   const container = docker.getContainer(cfg.name);
   let info: Docker.ContainerInspectInfo | undefined;
   try {
@@ -51,20 +60,7 @@ export async function ensureProxy(docker: Docker, cfg: ProxyConfig): Promise<voi
     cfg.log(`creating the proxy container ${cfg.name} (${cfg.image})`);
     const ports = hostNet ? [] : cfg.publicPorts.map((p) => `${p}/tcp`);
     const create = (sysctls?: Record<string, string>): Promise<Docker.Container> =>
-      docker.createContainer({
-        name: cfg.name,
-        Image: cfg.image,
-        Labels: { 'safe-deploy.role': 'proxy' },
-        ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
-        HostConfig: {
-          NetworkMode: cfg.network,
-          RestartPolicy: { Name: 'unless-stopped' },
-          // Certificates live in /data: keep them across proxy re-creation (ACME rate limits).
-          Binds: [`${cfg.name}-data:/data`, `${cfg.name}-config:/config`],
-          PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostPort: p.split('/')[0] }]])),
-          Sysctls: sysctls,
-        },
-      });
+      docker.createContainer(proxyCreateBody(cfg, ports, sysctls));
     if (hostNet) await create();
     else {
       // Caddy re-opens its listening socket (SO_REUSEPORT) on every reload; without request
@@ -87,12 +83,22 @@ export async function ensureProxy(docker: Docker, cfg: ProxyConfig): Promise<voi
     await container.start();
     await waitReady(docker, cfg.name);
     if (hostNet) await warnWithoutMigration(docker, cfg);
-    return;
+    return { action: 'created', note: `created the proxy ${cfg.name}` };
   }
+  let state: ProxyState = { action: 'none' };
   if (!info.State.Running) {
-    cfg.log(`starting the stopped proxy container ${cfg.name}`);
-    await container.start();
+    const how = info.State.ExitCode === 137 ? 'was killed' : `had stopped (exit code ${info.State.ExitCode})`;
+    const since =
+      info.State.FinishedAt && !info.State.FinishedAt.startsWith('0001')
+        ? ` at ${info.State.FinishedAt}`
+        : '';
+    const note = `the proxy ${cfg.name} ${how}${since}: started it again`;
+    cfg.log(note);
+    await container.start().catch((err: unknown) => {
+      if (statusOf(err) !== 304) throw err;
+    });
     await waitReady(docker, cfg.name);
+    state = { action: 'started', note };
   }
   // Host-network proxies reach apps on 127.0.0.1; others by container name: they cannot mix.
   const proxyHostNet = info.HostConfig.NetworkMode === 'host';
@@ -103,7 +109,7 @@ export async function ensureProxy(docker: Docker, cfg: ProxyConfig): Promise<voi
         `on a host, or remove the proxy (docker rm -f ${cfg.name}) to re-create it`,
     );
   }
-  if (hostNet) return;
+  if (hostNet) return state;
   if (!(cfg.network in (info.NetworkSettings.Networks ?? {}))) {
     cfg.log(`connecting the proxy to network ${cfg.network}`);
     await docker.getNetwork(cfg.network).connect({ Container: cfg.name });
@@ -115,6 +121,42 @@ export async function ensureProxy(docker: Docker, cfg: ProxyConfig): Promise<voi
       `the proxy ${cfg.name} does not publish port ${missing.join(', ')}; ports are fixed when it is created: ` +
         `remove it (docker rm -f ${cfg.name}) to let the next deploy re-create it, or choose another public-port`,
     );
+  }
+  return state;
+}
+
+/** The proxy's create body (pure, table-tested). */
+export function proxyCreateBody(
+  cfg: Pick<ProxyConfig, 'name' | 'image' | 'network'>,
+  ports: readonly string[],
+  sysctls?: Record<string, string>,
+): Docker.ContainerCreateOptions {
+  return {
+    name: cfg.name,
+    Image: cfg.image,
+    Labels: { 'safe-deploy.role': 'proxy' },
+    ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
+    HostConfig: {
+      NetworkMode: cfg.network,
+      RestartPolicy: { Name: 'unless-stopped' },
+      // Certificates live in /data (keep them across re-creation: ACME rate limits); site files
+      // in their own volume, so a re-created proxy restores every app's route.
+      Binds: [`${cfg.name}-data:/data`, `${cfg.name}-config:/config`, `${cfg.name}-sites:${SITES}`],
+      // The admin socket's directory: fresh on every start, so no stale socket file survives a kill.
+      Tmpfs: { [ADMIN_DIR]: 'mode=0700' },
+      PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostPort: p.split('/')[0] ?? '' }]])),
+      Sysctls: sysctls,
+    },
+  };
+}
+
+/** Whether the proxy container is running now (an exec failure may mean it died). */
+export async function proxyRunning(docker: Docker, name: string): Promise<boolean> {
+  try {
+    return (await docker.getContainer(name).inspect()).State.Running;
+  } catch (err) {
+    if (statusOf(err) === 404) return false;
+    throw err;
   }
 }
 
@@ -151,9 +193,23 @@ async function waitReady(docker: Docker, name: string): Promise<void> {
   throw new Error(`the proxy ${name} did not become ready: ${lastLine(last)}`);
 }
 
+/**
+ * The site file as the proxy has it, or undefined when there is none. Read with the archive API,
+ * which works whether the proxy runs, is stopped, or does not exist yet (a host where safe-deploy
+ * never ran): reading live state must never need the proxy to be up.
+ */
 export async function readSite(docker: Docker, proxy: string, file: string): Promise<string | undefined> {
-  const r = await execIn(docker, proxy, ['cat', file]);
-  return r.exitCode === 0 ? r.stdout : undefined;
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await docker.getContainer(proxy).getArchive({ path: file });
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined; // no proxy, or no site file for this app yet
+    throw err;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  const [content] = untar(Buffer.concat(chunks)).values();
+  return content?.toString('utf8');
 }
 
 export async function writeSite(docker: Docker, proxy: string, file: string, content: string): Promise<void> {

@@ -1,9 +1,17 @@
 import type Docker from 'dockerode';
-import { appContainers, portsInUse, nameOf, startExisting, stopContainer } from './containers';
-import { connect, LABELS, withLock, type Ctx } from './context';
+import {
+  appContainers,
+  everLive,
+  keepRestarting,
+  nameOf,
+  portsInUse,
+  startExisting,
+  stopContainer,
+} from './containers';
+import { connect, ensureImage, LABELS, withLock, type Ctx } from './context';
 import { startProber } from './direct';
 import { failedResult } from './exec';
-import { publicUrl, readLive, siteAddress, versionFromLabels } from './live';
+import { publicUrl, readLive, siteAddress, versionFromLabels, type Live } from './live';
 import { ensureProxy, reloadProxy, renderSite, writeSite } from './proxy';
 import { afterSwitch, probe, proxyConfig } from './steps';
 import type { DockerDeployResult, DockerRollbackOptions, DockerVersion } from './types';
@@ -16,8 +24,20 @@ import type { DockerDeployResult, DockerRollbackOptions, DockerVersion } from '.
 export async function rollbackDocker(opts: DockerRollbackOptions): Promise<DockerDeployResult> {
   try {
     const ctx = await connect(opts);
-    const target = pickTarget(await appContainers(ctx), opts.to, (await readLive(ctx)).version);
-    return await withLock(ctx, target.ImageID, () => rollbackLocked(ctx, nameOf(target)));
+    await ensureImage(ctx, ctx.proxyImage);
+    return await withLock(ctx, async () => {
+      const direct = ctx.proxy === 'none';
+      const proxyState = direct ? undefined : await ensureProxy(ctx.docker, proxyConfig(ctx));
+      const proxyNote = proxyState && proxyState.action !== 'none' ? proxyState.note : undefined;
+      // One read of what is live (the run's earlier snapshot when the site file is unchanged).
+      const live = await readLive(ctx, opts.known);
+      const all = await appContainers(ctx);
+      // A named container needs only its own mark checked; a search needs every one's.
+      const named = opts.to ? all.filter((c) => nameOf(c) === opts.to) : [];
+      const wasLive = await everLive(ctx, named.length === 1 ? named : all);
+      const target = pickTarget(all, wasLive, opts.to, live.version);
+      return rollbackLocked(ctx, nameOf(target), live, proxyNote);
+    });
   } catch (err) {
     return failedResult(err, opts.signal);
   }
@@ -26,10 +46,12 @@ export async function rollbackDocker(opts: DockerRollbackOptions): Promise<Docke
 /** `to`: a container name or a SHA prefix; default the newest stopped version that is not live. */
 function pickTarget(
   all: Docker.ContainerInfo[],
+  wasLive: Set<string>,
   to: string | undefined,
   live: DockerVersion | undefined,
 ): Docker.ContainerInfo {
-  const candidates = all.filter((c) => nameOf(c) !== live?.container);
+  // Only containers that were live: one a killed run left behind never passed a switch.
+  const candidates = all.filter((c) => nameOf(c) !== live?.container && wasLive.has(nameOf(c)));
   const found = to
     ? candidates.find((c) => nameOf(c) === to || (c.Labels[LABELS.sha] ?? '').startsWith(to.toLowerCase()))
     : (candidates.find((c) => c.State !== 'running' && c.Labels[LABELS.sha] !== live?.sha) ??
@@ -43,10 +65,13 @@ function pickTarget(
   return found;
 }
 
-async function rollbackLocked(ctx: Ctx, target: string): Promise<DockerDeployResult> {
+async function rollbackLocked(
+  ctx: Ctx,
+  target: string,
+  live: Live,
+  proxyNote: string | undefined,
+): Promise<DockerDeployResult> {
   const direct = ctx.proxy === 'none';
-  if (!direct) await ensureProxy(ctx.docker, proxyConfig(ctx));
-  const live = await readLive(ctx);
   const info = await ctx.docker.getContainer(target).inspect();
   const version = versionFromLabels(target, info.Config.Labels ?? {});
   const upstream = info.Config.Labels?.[LABELS.upstream];
@@ -90,10 +115,14 @@ async function rollbackLocked(ctx: Ctx, target: string): Promise<DockerDeployRes
       await reloadProxy(ctx.docker, ctx.proxyName);
       ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
     }
-    const removed = await afterSwitch(ctx, target);
+    await keepRestarting(ctx, target); // the same restart policy as a fresh container once live
+    const { removed, drain } = await afterSwitch(ctx, target);
     return {
       status: 'rolled-back',
-      detail: `${version.sha.slice(0, 7)} is live again in ${target}${live.version ? `, replacing ${live.version.sha.slice(0, 7)}` : ''}`,
+      detail:
+        `${version.sha.slice(0, 7)} is live again in ${target}${live.version ? `, replacing ${live.version.sha.slice(0, 7)}` : ''}` +
+        (proxyNote ? ` (${proxyNote})` : ''),
+      ...(proxyNote && { proxyNote }),
       previous: live.version,
       current: version,
       health,
@@ -101,6 +130,7 @@ async function rollbackLocked(ctx: Ctx, target: string): Promise<DockerDeployRes
       upstream,
       url: publicUrl(ctx),
       removed,
+      ...(drain && { drain }),
     };
   } finally {
     if (direct)

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
+import { isKnownKey, parseKnownHosts, unknownKeyMessage } from './known-hosts';
 
 /**
  * HTTP to a remote Docker engine over SSH, the way the docker CLI does it: one SSH connection per
@@ -10,10 +11,20 @@ import { Client, type ConnectConfig } from 'ssh2';
  */
 const open = new Set<Client>();
 
-export function sshAgent(config: ConnectConfig): http.Agent {
+export function sshAgent(config: ConnectConfig, knownHosts: string | undefined): http.Agent {
   let client: Promise<Client> | undefined;
+  const host = config.host ?? '';
+  const port = config.port ?? 22;
+  const known = parseKnownHosts(knownHosts ?? '');
   const connect = (): Promise<Client> =>
     (client ??= new Promise<Client>((resolve, reject) => {
+      // Checked before authentication: an unknown host never sees the key or any request.
+      let refused: string | undefined;
+      const hostVerifier = (key: Buffer): boolean => {
+        if (isKnownKey(known, host, port, key)) return true;
+        refused = unknownKeyMessage(host, port, key, known);
+        return false;
+      };
       const c = new Client();
       c.once('ready', () => {
         open.add(c);
@@ -21,13 +32,13 @@ export function sshAgent(config: ConnectConfig): http.Agent {
       });
       c.once('error', (err) => {
         client = undefined;
-        reject(err);
+        reject(refused ? new Error(refused) : err);
       });
       c.once('close', () => {
         client = undefined;
         open.delete(c);
       });
-      c.connect(config);
+      c.connect({ ...config, hostVerifier });
     }));
 
   const agent = new http.Agent();

@@ -1,7 +1,7 @@
-import { appContainers, nameOf } from './containers';
+import { appContainers, everLive, nameOf } from './containers';
 import { connect } from './context';
 import { readLive, versionFromLabels } from './live';
-import type { DockerTargetOptions, DockerVersion } from './types';
+import type { DockerTargetOptions, DockerVersion, LiveSnapshot } from './types';
 
 /**
  * What the host knows about an app and environment, read without changing anything: the live
@@ -10,11 +10,21 @@ import type { DockerTargetOptions, DockerVersion } from './types';
  */
 export async function readDockerState(
   opts: DockerTargetOptions,
-): Promise<{ live?: DockerVersion; retained: DockerVersion[] }> {
+): Promise<{ live?: DockerVersion; retained: DockerVersion[]; snapshot: LiveSnapshot }> {
   const ctx = await connect(opts);
-  const live = (await readLive(ctx)).version;
-  const retained = (await appContainers(ctx))
+  const snapshot = await readLive(ctx);
+  const live = snapshot.version;
+  const all = await appContainers(ctx);
+  // Only versions that were live count: a container a killed run left is not a past release.
+  const wasLive = await everLive(ctx, all);
+  const retained = all
+    .filter((c) => wasLive.has(nameOf(c)) || nameOf(c) === live?.container)
     .map((c) => versionFromLabels(nameOf(c), c.Labels))
     .filter((v): v is DockerVersion => v !== undefined);
-  return { live, retained };
+  return { live, retained, snapshot };
+}
+
+/** Reaches the host (ping; over SSH the host key is checked first) and changes nothing. */
+export async function preflightDocker(opts: DockerTargetOptions): Promise<void> {
+  await connect(opts);
 }

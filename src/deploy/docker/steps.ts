@@ -1,6 +1,7 @@
 import { appContainers, nameOf, prune, removeContainer, stopContainer } from './containers';
 import type { Ctx } from './context';
 import { lastLogLines, messageOf, sleep } from './exec';
+import { endpointOf, waitDrained, type Drained, type Endpoint } from './drain';
 import { describe, waitHealthy } from './health';
 import type { ProxyConfig } from './proxy';
 import type { DockerDeployResult, DockerVersion, HealthReport } from './types';
@@ -70,32 +71,46 @@ export async function failedHealth(
 }
 
 /**
- * After the switch: in-flight requests on the old version get `drainMs`, then every other
- * running container of this app+environment (the previous one, and strays of killed runs) gets
- * SIGTERM and another `drainMs` before SIGKILL. A cancel here only shortens the drain: traffic
- * has already moved, and the old containers must not keep running.
+ * After the switch: the old containers (the previous one, and strays of killed runs) are stopped
+ * once the proxy has no connection left to them (requests in flight finish), at most `drainMs`
+ * later; then SIGTERM, and another `drainMs` before SIGKILL. A cancel here only shortens the
+ * drain: traffic has already moved, and the old containers must not keep running.
  */
-export async function retire(ctx: Ctx, keep: string): Promise<void> {
+export async function retire(ctx: Ctx, keep: string): Promise<Drained | undefined> {
   const running = (await appContainers(ctx)).filter((c) => c.State === 'running' && nameOf(c) !== keep);
-  if (running.length === 0) return;
-  await sleep(ctx.drainMs, ctx.signal);
+  if (running.length === 0) return undefined;
+  let d: Drained | undefined;
+  if (ctx.proxy === 'none') await sleep(ctx.drainMs, ctx.signal);
+  else {
+    const endpoints = (await Promise.all(running.map((c) => endpointOf(ctx, c)))).filter(
+      (e): e is Endpoint => e !== undefined,
+    );
+    d = await waitDrained(ctx, endpoints, ctx.drainMs);
+    ctx.log(
+      d.drained
+        ? `drained in ${d.ms} ms (${d.peak} connection(s) were still open to the old version)`
+        : `drain-timeout (${ctx.drainMs} ms) reached with ${d.peak} connection(s) open: stopping anyway`,
+    );
+  }
   const grace = ctx.signal?.aborted ? Math.min(ctx.drainMs, 5_000) : ctx.drainMs;
   for (const c of running) {
     ctx.log(`stopping ${nameOf(c)}`);
     await stopContainer(ctx, nameOf(c), grace);
   }
+  return d;
 }
 
 /**
  * Once traffic has moved the run has succeeded: a failure to stop or prune old containers is
  * logged, not reported as a failed deploy (which would claim the old version still serves).
  */
-export async function afterSwitch(ctx: Ctx, live: string): Promise<string[]> {
+export async function afterSwitch(ctx: Ctx, live: string): Promise<{ removed: string[]; drain?: Drained }> {
+  let drain: Drained | undefined;
   try {
-    await retire(ctx, live);
-    return await prune(ctx, [live]);
+    drain = await retire(ctx, live);
+    return { removed: await prune(ctx, [live]), drain };
   } catch (err) {
     ctx.log(`warning: ${live} is live, but cleaning up old containers failed: ${messageOf(err)}`);
-    return [];
+    return { removed: [], drain };
   }
 }

@@ -64,3 +64,25 @@ export function tar(entries: readonly TarEntry[]): Buffer {
   parts.push(Buffer.alloc(BLOCK * 2)); // end of archive
   return Buffer.concat(parts);
 }
+
+/** The regular files of a tar archive (as `getArchive` returns it), by name. */
+export function untar(archive: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  let i = 0;
+  while (i + BLOCK <= archive.length) {
+    const head = archive.subarray(i, i + BLOCK);
+    if (head.every((b) => b === 0)) break; // end of archive
+    const field = (offset: number, length: number): string =>
+      head
+        .subarray(offset, offset + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
+    const size = parseInt(field(124, 12).trim() || '0', 8);
+    const type = field(156, 1);
+    const prefix = field(345, 155);
+    const name = prefix ? `${prefix}/${field(0, 100)}` : field(0, 100);
+    if (type === '0' || type === '') files.set(name, archive.subarray(i + BLOCK, i + BLOCK + size));
+    i += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+  }
+  return files;
+}

@@ -9,16 +9,18 @@ export interface DockerTargetOptions {
   host?: string;
   /** Private key (PEM/OpenSSH text) for `ssh://` hosts. */
   sshKey?: string;
+  /** known_hosts lines for `ssh://` hosts; a host key not among them refuses the connection. */
+  sshKnownHosts?: string;
   /** An already-built client (tests, or a caller that connected already); wins over `host`. */
   docker?: Docker;
   /** Default `safe-deploy` (a bridge network, created if missing); `host` runs on the host's network. */
   network?: string;
   /** `caddy` (default): zero-downtime switch through the proxy. `none`: stop old, start new (a gap). */
   proxy?: 'caddy' | 'none';
-  proxyImage?: string; // default caddy:2
-  /** Default `safe-deploy-proxy`: one proxy per host, shared by every app and environment. */
+  /** Defaults: src/deploy/docker/defaults.ts. */
+  proxyImage?: string;
   proxyName?: string;
-  /** Caddy's admin address inside the proxy's network namespace; default `localhost:2019`. */
+  /** Caddy's admin address inside the proxy; default a Unix socket only the proxy container sees. */
   proxyAdmin?: string;
   publicPort?: number; // default 80
   /** Enables automatic HTTPS in the proxy (ports 80 and 443); `publicPort` is then not used. */
@@ -45,7 +47,20 @@ export interface DockerTargetOptions {
   log?: (line: string) => void;
 }
 
+/** What is live, as read from the proxy's site file: shared by a run's state read and its deploy. */
+export interface LiveSnapshot {
+  version?: DockerVersion;
+  /** The site file as it was, to restore if a reload fails; undefined when there was none. */
+  siteContent?: string;
+  upstream?: string;
+}
+
 export interface DockerDeployOptions extends DockerTargetOptions {
+  /**
+   * The live state this run already read (before the lock): under the lock only the site file is
+   * read again, and when it is unchanged this snapshot is used as is.
+   */
+  known?: LiveSnapshot;
   /** The image to run, by tag or digest. */
   image: string;
   /** The commit SHA (full); its first 7 characters name the container. */
@@ -58,6 +73,8 @@ export interface DockerDeployOptions extends DockerTargetOptions {
 }
 
 export interface DockerRollbackOptions extends DockerTargetOptions {
+  /** As for a deploy: the live state the run read before the lock, re-validated under it. */
+  known?: LiveSnapshot;
   /** A retained container's name, or a commit SHA (prefix); default: the newest stopped one. */
   to?: string;
 }
@@ -80,6 +97,8 @@ export interface HealthReport {
   elapsedMs: number;
   lastStatus?: number;
   lastError?: string;
+  /** Set when the container probes run in (the proxy) stopped or vanished during the wait. */
+  proberDown?: string;
   /** Set when the container exited during the wait. */
   exitCode?: number;
   cancelled?: boolean;
@@ -106,4 +125,8 @@ export interface DockerDeployResult {
   url?: string;
   /** Old containers removed by `retain`. */
   removed: string[];
+  /** How long the old version took to drain after the switch (see drain.ts). */
+  drain?: { ms: number; drained: boolean; peak: number };
+  /** What this run had to do to the proxy (created it, started it again), for the log and summary. */
+  proxyNote?: string;
 }

@@ -1,0 +1,171 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError, parseInputs } from '../../src/inputs';
+import { DEFAULT_PROXY_ADMIN, DEFAULT_PROXY_IMAGE } from '../../src/deploy/docker/defaults';
+import { connectionsTo } from '../../src/deploy/docker/drain';
+import {
+  fingerprint,
+  isKnownKey,
+  knownHostsLine,
+  parseKnownHosts,
+  unknownKeyMessage,
+} from '../../src/deploy/docker/known-hosts';
+import { lockCreateBody } from '../../src/deploy/docker/lock';
+import { mainCaddyfile, proxyCreateBody } from '../../src/deploy/docker/proxy';
+import type { RunReport } from '../../src/report/run-report';
+import { writeReport } from '../../src/report/write-report';
+import { registerSecret } from '../../src/secrets';
+
+const getter = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+// An ed25519 host key blob and lines in the formats ssh-keyscan prints (`-H`: hashed names);
+// the integration test in deploy-ssh.test.ts checks the same code against the real tool's output.
+const HOST_KEY = Buffer.from(
+  'AAAAC3NzaC1lZDI1NTE5AAAAIDEc44VgJ5Z/tAx+JI6CBnjnGR1yB3ZurnQPri53XmeI',
+  'base64',
+);
+const OTHER_KEY = Buffer.from(
+  'AAAAC3NzaC1lZDI1NTE5AAAAIHGLb/6+lNUt8ebLVeGrNDb1BTsYKibHuF5O5R0CWkq1',
+  'base64',
+);
+function hashed(name: string): string {
+  const salt = crypto.randomBytes(20);
+  const mac = crypto.createHmac('sha1', salt).update(name).digest('base64');
+  return `|1|${salt.toString('base64')}|${mac}`;
+}
+const b64 = HOST_KEY.toString('base64');
+
+describe('known hosts', () => {
+  test.each([
+    ['plain, port 22', `app1.example.com ssh-ed25519 ${b64}`, 'app1.example.com', 22, true],
+    ['several names', `app1,10.0.0.5 ssh-ed25519 ${b64}`, '10.0.0.5', 22, true],
+    ['[host]:port', `[127.0.0.1]:2222 ssh-ed25519 ${b64}`, '127.0.0.1', 2222, true],
+    ['port must match', `127.0.0.1 ssh-ed25519 ${b64}`, '127.0.0.1', 2222, false],
+    ['hashed', `${hashed('[127.0.0.1]:2222')} ssh-ed25519 ${b64}`, '127.0.0.1', 2222, true],
+    ['hashed other host', `${hashed('10.9.9.9')} ssh-ed25519 ${b64}`, '127.0.0.1', 22, false],
+    ['comment and marker lines skipped', `# c\n@revoked * ssh-ed25519 ${b64}\n`, 'x', 22, false],
+  ])('%s', (_, text, host, port, known) => {
+    expect(isKnownKey(parseKnownHosts(text), host, port, HOST_KEY)).toBe(known);
+  });
+
+  test('another key for the host is a mismatch', () => {
+    expect(isKnownKey(parseKnownHosts(`[h]:2222 ssh-ed25519 ${b64}`), 'h', 2222, OTHER_KEY)).toBe(false);
+  });
+
+  test('the message names why, the fingerprint as ssh-keygen -l prints it, and the line to add', () => {
+    expect(fingerprint(HOST_KEY)).toBe('SHA256:3T2jK03G0c9RuH4jsZIhdy9HU+foR9sfwUWKFUEJR9I');
+    expect(knownHostsLine('127.0.0.1', 2222, HOST_KEY)).toBe(`[127.0.0.1]:2222 ssh-ed25519 ${b64}`);
+    const none = unknownKeyMessage('127.0.0.1', 2222, HOST_KEY, []);
+    expect(none).toMatch(
+      /^ssh-known-hosts is not set: \[127\.0\.0\.1\]:2222 presented ssh-ed25519 key SHA256:/,
+    );
+    expect(none).toContain(`add this line to ssh-known-hosts: [127.0.0.1]:2222 ssh-ed25519 ${b64}`);
+    const other = parseKnownHosts(`[127.0.0.1]:2222 ssh-ed25519 ${OTHER_KEY.toString('base64')}`);
+    expect(unknownKeyMessage('127.0.0.1', 2222, HOST_KEY, other)).toMatch(/does not match ssh-known-hosts/);
+    const elsewhere = parseKnownHosts(`other.host ssh-ed25519 ${b64}`);
+    expect(unknownKeyMessage('127.0.0.1', 2222, HOST_KEY, elsewhere)).toMatch(
+      /has no key for \[127\.0\.0\.1\]:2222/,
+    );
+  });
+});
+
+describe('Docker request bodies', () => {
+  test.each([
+    ['host network', 'host', [] as string[]],
+    ['bridge, one port', 'safe-deploy', ['80/tcp']],
+    ['bridge, https', 'safe-deploy', ['80/tcp', '443/tcp']],
+  ])('proxy create body: %s', (_, network, ports) => {
+    const body = proxyCreateBody({ name: 'p', image: 'caddy:2', network }, ports);
+    expect(body.HostConfig?.Binds).toEqual(['p-data:/data', 'p-config:/config', 'p-sites:/etc/caddy/sites']);
+    expect(body.HostConfig?.Tmpfs).toEqual({ '/run/caddy': 'mode=0700' });
+    expect(body.HostConfig?.RestartPolicy).toEqual({ Name: 'unless-stopped' });
+    expect(Object.keys(body.ExposedPorts ?? {})).toEqual(ports);
+    expect(body.HostConfig?.PortBindings).toEqual(
+      Object.fromEntries(ports.map((p) => [p, [{ HostPort: p.split('/')[0] }]])),
+    );
+  });
+
+  test('the proxy admin is a Unix socket in the tmpfs, never a TCP address', () => {
+    expect(DEFAULT_PROXY_ADMIN).toBe('unix//run/caddy/admin.sock');
+    expect(mainCaddyfile(DEFAULT_PROXY_ADMIN)).toContain('\tadmin unix//run/caddy/admin.sock\n');
+  });
+
+  test('lock body: attached stdin, a lease loop, removed when it exits, no network', () => {
+    const body = lockCreateBody({ name: 'safe-deploy-lock-a-b', image: 'px', runId: '42', runUrl: 'u' }, 'T');
+    expect(body).toMatchObject({
+      name: 'safe-deploy-lock-a-b',
+      Image: 'px',
+      OpenStdin: true,
+      StdinOnce: true,
+      AttachStdin: true,
+      HostConfig: { NetworkMode: 'none', AutoRemove: true },
+      Labels: {
+        'safe-deploy.role': 'lock',
+        'safe-deploy.lock.kind': 'lease',
+        'safe-deploy.lock.holder': '42',
+      },
+    });
+    expect(body.Entrypoint).toEqual(['sh', '-c', 'while read -t 20 line; do :; done']);
+  });
+});
+
+describe('defaults and small inputs', () => {
+  test("action.yml's proxy-image default is the code's one default", () => {
+    const yml = fs.readFileSync(new URL('../../action.yml', import.meta.url), 'utf8');
+    const block = /\n {2}proxy-image:\n(?: {4}.*\n)+/.exec(yml)?.[0] ?? '';
+    expect(block).toContain(`default: ${DEFAULT_PROXY_IMAGE}`);
+    expect(parseInputs(getter({})).deploy.proxyImage).toBe(DEFAULT_PROXY_IMAGE);
+  });
+
+  test.each(['0', '0s', '0ms'])('health-interval %s is refused: it must be above zero', (v) => {
+    expect(() => parseInputs(getter({ 'health-interval': v }))).toThrow(InputError);
+    expect(() => parseInputs(getter({ 'health-interval': v }))).toThrow(/health-interval.*above zero/);
+  });
+
+  test('ssh-known-hosts is read as given', () => {
+    expect(parseInputs(getter({ 'ssh-known-hosts': 'h ssh-ed25519 AAAA' })).deploy.sshKnownHosts).toBe(
+      'h ssh-ed25519 AAAA',
+    );
+  });
+});
+
+test('a failing annotation write cannot escape the report: the summary is still written', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-report-'));
+  const summary = path.join(dir, 'summary.md');
+  fs.writeFileSync(summary, '');
+  process.env.GITHUB_STEP_SUMMARY = summary;
+  registerSecret('a-registered-secret'); // redact then splits every message
+  const report = {
+    environment: 'production',
+    records: [],
+    dryRun: false,
+    durationMs: 1,
+    // A message that is not text makes writeAnnotations throw (redact splits it).
+    gate: { status: 'failed', detail: 'x', annotations: [{ level: 'error', message: undefined }] },
+  } as unknown as RunReport;
+  await expect(writeReport(report)).resolves.toBeUndefined();
+  expect(fs.readFileSync(summary, 'utf8')).toContain('safe-deploy');
+});
+
+describe('drain evidence: connections to the old upstream in /proc/net/tcp{,6}', () => {
+  const procNet = ['tcp', 'tcp6']
+    .map((f) => fs.readFileSync(new URL(`../fixtures/proc-net/${f}`, import.meta.url), 'utf8'))
+    .join('');
+  test.each([
+    [
+      'the upstream: one IPv4 and one IPv4-mapped connection open, the closing one not',
+      '127.0.0.1',
+      18377,
+      2,
+    ],
+    ['another port', '127.0.0.1', 18378, 0],
+    ['another address', '10.0.0.5', 18377, 0],
+  ])('%s', (_, ip, port, n) => {
+    expect(connectionsTo(procNet, { ip, port })).toBe(n);
+  });
+  test('an address that is not IPv4 gives no evidence', () => {
+    expect(connectionsTo(procNet, { ip: 'fe80::1', port: 18377 })).toBeUndefined();
+  });
+});

@@ -55,12 +55,14 @@ async function probeUrl(opts) {
         await wait(Math.min(opts.intervalMs ?? 1_000, timeoutMs - elapsed));
     }
 }
-/** Runs `smoke-command` with bash; a non-zero exit (or the timeout) fails the check. */
+/** Runs `smoke-command` with bash -eo pipefail; a non-zero exit (or the timeout) fails the check. */
 function runSmoke(opts) {
     const started = Date.now();
     return new Promise((resolve) => {
         // Its own process group, so a timeout or cancel also stops what the command started.
-        const child = (0,external_node_child_process_.spawn)('bash', ['-c', opts.command], {
+        // As every other user command (src/util/shell.ts) and a workflow `run:` step: errexit and
+        // pipefail, so `curl … | grep …` fails when curl does.
+        const child = (0,external_node_child_process_.spawn)('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', opts.command], {
             cwd: opts.cwd,
             env: { ...process.env, ...opts.env, URL: opts.url },
             stdio: ['ignore', 'pipe', 'pipe'],

@@ -52,6 +52,8 @@ function commandTarget(c) {
     };
     return {
         kind: 'command',
+        // Nothing to reach ahead: the user's command is the target.
+        preflight: async () => undefined,
         where: 'deploy-command',
         state: async () => ({ live: c.live, retained: [] }),
         deploy: (v, live) => run('deploy-command', c.deployCommand, v, live),
@@ -67,12 +69,23 @@ function commandTarget(c) {
     };
 }
 
-// EXTERNAL MODULE: ./src/deploy/docker/index.ts + 16 modules
-var docker = __webpack_require__(70644);
+// EXTERNAL MODULE: ./src/deploy/docker/index.ts + 18 modules
+var docker = __webpack_require__(39149);
+// EXTERNAL MODULE: ./src/deploy/docker/defaults.ts
+var defaults = __webpack_require__(56748);
 ;// CONCATENATED MODULE: ./src/deploy/docker-target.ts
 
+
 /** `deploy-to: docker`: the zero-downtime engine in src/deploy/docker. */
-function dockerTarget(c) {
+function dockerTarget(config) {
+    // One engine client (one SSH connection) for every call of the run.
+    let client;
+    const c = {
+        ...config,
+        get docker() {
+            return (client ??= config.docker ?? (0,docker.dockerFromHost)(config.host, config.sshKey, config.sshKnownHosts));
+        },
+    };
     const outcome = (r) => ({
         ok: r.status !== 'failed',
         detail: r.detail,
@@ -88,31 +101,95 @@ function dockerTarget(c) {
      * otherwise the image runs again in a new container.
      */
     const retained = (v, live) => v.container && v.container !== live?.container ? v.container : undefined;
-    const put = async (v, live, signal) => {
+    /** The live state read by `state()`, handed to the deploy that follows (re-validated under the lock). */
+    let snapshot;
+    const put = async (v, live, signal, known) => {
         const container = retained(v, live);
         return outcome(container
-            ? await (0,docker.rollbackDocker)({ ...c, signal, to: container })
+            ? await (0,docker.rollbackDocker)({ ...c, signal, to: container, known })
             : await (0,docker.deployDocker)({
                 ...c,
                 signal,
                 image: v.image,
                 sha: v.sha,
+                known,
                 port: c.port,
                 env: c.env,
                 volumes: c.volumes,
             }));
     };
+    /** What serves now, in words, for a failure that must say it. */
+    const liveNow = async () => {
+        try {
+            const { live } = await (0,docker.readDockerState)({ ...c, signal: undefined });
+            return live ? `${live.sha.slice(0, 7)} in ${live.container}` : 'nothing';
+        }
+        catch (err) {
+            return `unknown (${err instanceof Error ? err.message : String(err)})`;
+        }
+    };
+    /**
+     * A way back always: the retained container; when it is gone or will not come up, the
+     * previous image (by digest) in a new container; only when both fail, a loud failure that
+     * names what is live now.
+     */
+    const restore = async (v, failed) => {
+        const container = retained(v, failed);
+        let first;
+        if (container) {
+            first = outcome(await (0,docker.rollbackDocker)({ ...c, signal: undefined, to: container }));
+            if (first.ok || first.cancelled || !v.image)
+                return first;
+            c.log?.(`could not put ${container} back (${first.detail}); running ${v.image} in a new container`);
+        }
+        const again = outcome(await (0,docker.deployDocker)({
+            ...c,
+            signal: undefined,
+            image: v.image,
+            sha: v.sha,
+            port: c.port,
+            env: c.env,
+            volumes: c.volumes,
+        }));
+        if (again.ok) {
+            return first
+                ? {
+                    ...again,
+                    detail: `${again.detail} (the retained container ${container} could not be used: ${first.detail})`,
+                }
+                : again;
+        }
+        const tried = [
+            first && `restarting ${container}: ${first.detail}`,
+            `running ${v.image || 'its image'}: ${again.detail}`,
+        ]
+            .filter(Boolean)
+            .join('; ');
+        return {
+            ...again,
+            detail: `no way back to ${v.sha.slice(0, 7)} worked (${tried}); live now: ${await liveNow()}`,
+        };
+    };
     return {
         kind: 'docker',
         where: c.where,
-        state: () => (0,docker.readDockerState)(c),
-        deploy: (v, live) => put(v, live, c.signal),
+        preflight: () => (0,docker.preflightDocker)(c),
+        state: async () => {
+            const s = await (0,docker.readDockerState)(c);
+            snapshot = s.snapshot;
+            return s;
+        },
+        deploy: async (v, live) => {
+            const known = snapshot;
+            snapshot = undefined; // after this deploy it no longer describes the host
+            return put(v, live, c.signal, known);
+        },
         // Not cancellable: a half-done rollback is worse than a finished one.
-        restore: (v, failed) => put(v, failed, undefined),
+        restore,
         plan: (v, live) => {
             const proxy = c.proxy === 'none'
                 ? 'stop the old container, then start the new one (proxy: none: a short gap)'
-                : `point ${c.proxyName ?? 'safe-deploy-proxy'} at it, wait ${c.drainMs ?? 30_000} ms, stop ${live?.container ?? 'nothing (nothing is live)'}`;
+                : `point ${c.proxyName ?? defaults/* DEFAULT_PROXY_NAME */.J6} at it, stop ${live?.container ?? 'nothing (nothing is live)'} once no request is in flight (at most ${c.drainMs ?? 30_000} ms)`;
             const container = retained(v, live);
             const start = container
                 ? `restart the retained container ${container}`
@@ -1281,6 +1358,7 @@ function createTarget(inputs, ctx, history, signal, log, kubernetes) {
         environment: inputs.environment,
         host: d.dockerHost,
         sshKey: d.sshKey,
+        sshKnownHosts: d.sshKnownHosts,
         network: d.network,
         proxy: d.proxy,
         proxyImage: d.proxyImage,

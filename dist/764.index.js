@@ -2193,7 +2193,10 @@ function describeSqlError(err, sent, databaseUrl) {
         return { message };
     const position = err.position ? Number(err.position) : undefined;
     // A position only means something in the file's own text (not, say, in our history INSERT).
-    const line = position && position > 0 && sent.text ? lineAt(sent, position) : undefined;
+    // Without a position, the line where the statement that failed starts.
+    const line = !sent.text
+        ? undefined
+        : lineAt(sent, position && position > 0 ? position : firstToken(sent.text));
     const extra = [
         err.detail && `detail: ${err.detail}`,
         err.hint && `hint: ${err.hint}`,
@@ -2201,6 +2204,10 @@ function describeSqlError(err, sent, databaseUrl) {
     ].filter(Boolean);
     const full = [message, ...extra].map((m) => safeMessage(m, databaseUrl)).join('; ');
     return { message: full, sqlstate: err.code, line, position };
+}
+/** 1-based character position of the first non-blank character. */
+function firstToken(text) {
+    return Array.from(text).findIndex((ch) => !/\s/.test(ch)) + 1 || 1;
 }
 /** pg counts positions in characters (code points); JS strings index UTF-16 units. */
 function lineAt(sent, position) {
@@ -2220,6 +2227,7 @@ function lineAt(sent, position) {
 }
 
 ;// CONCATENATED MODULE: ./src/migrate/apply.ts
+
 
 
 
@@ -2282,11 +2290,16 @@ async function runInTransaction(ctx, file, text, started, at) {
     const { client } = ctx;
     await client.query('BEGIN');
     try {
-        try {
-            await client.query(text);
-        }
-        catch (err) {
-            throw new StatementFailed(err, at(0, text));
+        // Statement by statement inside the one transaction (all or nothing still holds): an error
+        // pg reports without a position (a duplicate table, a failed cast of existing rows) is then
+        // still placed at the line of the statement that failed.
+        for (const stmt of splitStatements(text)) {
+            try {
+                await client.query(stmt.text);
+            }
+            catch (err) {
+                throw new StatementFailed(err, at(stmt.start, stmt.text));
+            }
         }
         await recordApplied(client, ctx.table, {
             name: file.name,

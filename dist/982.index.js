@@ -71,7 +71,7 @@ function mergeKnown(...sources) {
 
 /** Reads what is live, decides what goes live (and whether that is a rollback), then does it. */
 async function runDeploy(o) {
-    await o.target.preflight?.();
+    await o.target.preflight();
     const base = { where: o.target.where };
     const state = await o.target.state();
     let release;

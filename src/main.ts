@@ -204,7 +204,7 @@ async function historyRead(
 /** The inputs that decide whether a target can be reached, for the preflight's next step. */
 const PREFLIGHT_INPUTS: Record<DeployTarget['kind'], string> = {
   docker: 'docker-host, ssh-key, ssh-known-hosts',
-  kubernetes: 'kubeconfig, kube-context, kube-namespace, app, and the credentials\' RBAC',
+  kubernetes: "kubeconfig, kube-context, kube-namespace, app, and the credentials' RBAC",
   command: 'deploy-command',
 };
 

@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 644;
-exports.ids = [644];
+exports.id = 149;
+exports.ids = [149];
 exports.modules = {
 
-/***/ 70644:
+/***/ 39149:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -16,12 +16,15 @@ __webpack_require__.d(__webpack_exports__, {
   dockerFromHost: () => (/* reexport */ dockerFromHost),
   hostLabel: () => (/* reexport */ hostLabel),
   pingOrExplain: () => (/* reexport */ pingOrExplain),
+  preflightDocker: () => (/* reexport */ preflightDocker),
   readDockerState: () => (/* reexport */ readDockerState),
   rollbackDocker: () => (/* reexport */ rollbackDocker)
 });
 
 // EXTERNAL MODULE: ./src/util/status-ranges.ts
 var status_ranges = __webpack_require__(65419);
+// EXTERNAL MODULE: ./src/deploy/docker/defaults.ts
+var defaults = __webpack_require__(56748);
 // EXTERNAL MODULE: ./node_modules/dockerode/lib/docker.js
 var docker = __webpack_require__(39040);
 var docker_default = /*#__PURE__*/__webpack_require__.n(docker);
@@ -30,7 +33,78 @@ var external_node_http_ = __webpack_require__(37067);
 var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
 // EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
 var lib = __webpack_require__(85472);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
+;// CONCATENATED MODULE: ./src/deploy/docker/known-hosts.ts
+
+function parseKnownHosts(text) {
+    const keys = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.trim();
+        if (!line || line.startsWith('#'))
+            continue;
+        const fields = line.split(/\s+/);
+        // A marker such as @cert-authority or @revoked is not a plain key: skip the line.
+        if (fields[0]?.startsWith('@'))
+            continue;
+        const [hosts, type, b64] = fields;
+        if (!hosts || !type || !b64)
+            continue;
+        keys.push({ hosts: hosts.split(','), type, key: Buffer.from(b64, 'base64') });
+    }
+    return keys;
+}
+/** How a host is named in known_hosts: `host`, or `[host]:port` when the port is not 22. */
+function hostPattern(host, port) {
+    return port === 22 ? host : `[${host}]:${port}`;
+}
+function hostMatches(pattern, name) {
+    if (pattern.startsWith('|1|')) {
+        const [, , salt, hash] = pattern.split('|');
+        if (!salt || !hash)
+            return false;
+        const mac = external_node_crypto_default().createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
+        return mac === hash;
+    }
+    return pattern === name;
+}
+/** Whether `key` (the raw key blob the server presented) is a known key of host:port. */
+function isKnownKey(known, host, port, key) {
+    const name = hostPattern(host, port);
+    return known.some((k) => k.hosts.some((h) => hostMatches(h, name)) && k.key.equals(key));
+}
+/** The key's type, read from the blob itself (its first SSH string). */
+function keyType(key) {
+    if (key.length < 4)
+        return 'unknown';
+    const len = key.readUInt32BE(0);
+    return key.subarray(4, 4 + len).toString('ascii') || 'unknown';
+}
+/** `SHA256:…` as `ssh-keygen -l` prints it. */
+function fingerprint(key) {
+    return `SHA256:${external_node_crypto_default().createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+/** The known_hosts line for the key a host presented. */
+function knownHostsLine(host, port, key) {
+    return `${hostPattern(host, port)} ${keyType(key)} ${key.toString('base64')}`;
+}
+/** The message when the key is not known: what was presented, and the line to add after checking it. */
+function unknownKeyMessage(host, port, key, known) {
+    const name = hostPattern(host, port);
+    const forHost = known.filter((k) => k.hosts.some((h) => hostMatches(h, name)));
+    const why = known.length === 0
+        ? 'ssh-known-hosts is not set'
+        : forHost.length === 0
+            ? `ssh-known-hosts has no key for ${name}`
+            : `the host key of ${name} does not match ssh-known-hosts (it may have been re-installed, or someone is in the path)`;
+    return (`${why}: ${name} presented ${keyType(key)} key ${fingerprint(key)}. Nothing was changed. ` +
+        `If that fingerprint is the host's (check on the host: ssh-keygen -lf /etc/ssh/ssh_host_${keyType(key).replace(/^ssh-/, '')}_key.pub), ` +
+        `add this line to ssh-known-hosts: ${knownHostsLine(host, port, key)}`);
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/docker/ssh-agent.ts
+
 
 
 /**
@@ -40,9 +114,20 @@ var lib = __webpack_require__(85472);
  * `ssh:` URL that Node deprecates.)
  */
 const ssh_agent_open = new Set();
-function sshAgent(config) {
+function sshAgent(config, knownHosts) {
     let client;
+    const host = config.host ?? '';
+    const port = config.port ?? 22;
+    const known = parseKnownHosts(knownHosts ?? '');
     const connect = () => (client ??= new Promise((resolve, reject) => {
+        // Checked before authentication: an unknown host never sees the key or any request.
+        let refused;
+        const hostVerifier = (key) => {
+            if (isKnownKey(known, host, port, key))
+                return true;
+            refused = unknownKeyMessage(host, port, key, known);
+            return false;
+        };
         const c = new lib.Client();
         c.once('ready', () => {
             ssh_agent_open.add(c);
@@ -50,13 +135,13 @@ function sshAgent(config) {
         });
         c.once('error', (err) => {
             client = undefined;
-            reject(err);
+            reject(refused ? new Error(refused) : err);
         });
         c.once('close', () => {
             client = undefined;
             ssh_agent_open.delete(c);
         });
-        c.connect(config);
+        c.connect({ ...config, hostVerifier });
     }));
     const agent = new (external_node_http_default()).Agent();
     // Node's Agent accepts a socket through the callback when createConnection returns nothing.
@@ -78,8 +163,26 @@ function closeSshConnections() {
 ;// CONCATENATED MODULE: ./src/deploy/docker/client.ts
 
 
-/** Connects to `docker-host`; nothing is sent until the first call (see `pingOrExplain`). */
-function dockerFromHost(host, sshKey) {
+const clients = new Map();
+/**
+ * Connects to `docker-host`; nothing is sent until the first call (see `pingOrExplain`). One
+ * client per host and credentials for the whole run (the preflight, the state read, the deploy
+ * and a rollback share it, and over SSH its one connection).
+ */
+function dockerFromHost(host, sshKey, sshKnownHosts) {
+    const key = JSON.stringify([
+        host?.trim() || process.env.DOCKER_HOST?.trim() || '',
+        sshKey ?? '',
+        sshKnownHosts ?? '',
+    ]);
+    let client = clients.get(key);
+    if (!client) {
+        client = newClient(host, sshKey, sshKnownHosts);
+        clients.set(key, client);
+    }
+    return client;
+}
+function newClient(host, sshKey, sshKnownHosts) {
     const target = host?.trim() || process.env.DOCKER_HOST?.trim() || 'unix:///var/run/docker.sock';
     // Every field is set explicitly: docker-modem merges its own DOCKER_HOST defaults under ours, so
     // a `host` left out would leak in from the environment and override a unix socket given here.
@@ -110,7 +213,7 @@ function dockerFromHost(host, sshKey) {
                 username: decodeURIComponent(url.username) || 'root',
                 ...(sshKey ? { privateKey: sshKey } : { agent: process.env.SSH_AUTH_SOCK }),
                 readyTimeout: 20_000,
-            }),
+            }, sshKnownHosts),
         });
     }
     if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
@@ -262,7 +365,13 @@ function failedResult(err, signal) {
 
 ;// CONCATENATED MODULE: ./src/deploy/docker/lock.ts
 
-const POLL_MS = 500;
+const POLL_MS = 250;
+/** The holder writes a line this often; the lock exits after LEASE_S seconds without one. */
+const HEARTBEAT_MS = 5_000;
+const LEASE_S = 20;
+/** A lease lock still in `created` after this long belongs to a run that died before starting it. */
+const NEVER_STARTED_MS = 30_000;
+const KIND = 'safe-deploy.lock.kind';
 const PROGRESS_EVERY_MS = 15_000;
 function lockName(app, environment) {
     return `safe-deploy-lock-${app}-${environment}`;
@@ -275,26 +384,10 @@ async function acquireLock(docker, cfg) {
             throw new Error('cancelled while waiting for the deploy lock');
         const since = new Date().toISOString();
         try {
-            const c = await docker.createContainer({
-                name: cfg.name,
-                Image: cfg.image,
-                Entrypoint: ['safe-deploy-lock'],
-                Labels: {
-                    'safe-deploy.role': 'lock',
-                    'safe-deploy.lock.holder': cfg.runId ?? `local-${process.pid}`,
-                    'safe-deploy.lock.url': cfg.runUrl ?? '',
-                    'safe-deploy.lock.since': since,
-                },
-                HostConfig: { NetworkMode: 'none' },
-            });
+            const release = await takeLease(docker, cfg, since);
             if (Date.now() - started > POLL_MS)
                 cfg.log(`took the deploy lock ${cfg.name}`);
-            return async () => {
-                await c.remove({ force: true }).catch((err) => {
-                    if (statusOf(err) !== 404)
-                        throw err;
-                });
-            };
+            return release;
         }
         catch (err) {
             if (statusOf(err) !== 409)
@@ -305,8 +398,15 @@ async function acquireLock(docker, cfg) {
             continue; // released between our create and inspect: try again at once
         const age = Date.now() - holder.since.getTime();
         const who = `run ${holder.runId}${holder.url ? ` (${holder.url})` : ''} since ${holder.since.toISOString()}`;
-        if (age > cfg.staleMs) {
-            cfg.log(`breaking the stale deploy lock held by ${who}: older than ${Math.round(cfg.staleMs / 1000)}s`);
+        const dead = holder.lease
+            ? holder.status === 'exited' ||
+                holder.status === 'dead' ||
+                (holder.status === 'created' && age > NEVER_STARTED_MS)
+            : age > cfg.staleMs;
+        if (dead) {
+            cfg.log(holder.lease
+                ? `breaking the deploy lock of ${who}: that run is gone (its lock ${holder.status})`
+                : `breaking the stale deploy lock held by ${who}: older than ${Math.round(cfg.staleMs / 1000)}s`);
             await docker
                 .getContainer(holder.id)
                 .remove({ force: true })
@@ -325,6 +425,56 @@ async function acquireLock(docker, cfg) {
         await sleep(Math.min(POLL_MS, cfg.waitMs - waited), cfg.signal);
     }
 }
+/**
+ * Creates the lock (409 when another run holds it), attaches to its stdin and starts it. The
+ * release closes stdin (the loop ends, the container removes itself) and removes it to be sure.
+ */
+async function takeLease(docker, cfg, since) {
+    // The create is the lock (atomic by name). Tying its life to ours (attach, start) runs off the
+    // deploy's critical path: a run that dies before the start leaves a `created` lock, which a
+    // waiter breaks after NEVER_STARTED_MS.
+    const c = await docker.createContainer(lockCreateBody(cfg, since));
+    let beat;
+    const tied = (async () => {
+        const stream = (await c.attach({ stream: true, stdin: true, hijack: true }));
+        stream.on('error', () => undefined); // a dropped connection ends the lease; the release says the rest
+        await c.start();
+        beat = setInterval(() => stream.write('\n'), HEARTBEAT_MS);
+        beat.unref();
+        return stream;
+    })();
+    tied.catch((err) => cfg.log(`note: the deploy lock ${cfg.name} could not be tied to this run (${String(err.message ?? err)}); it is still held`));
+    return async () => {
+        const stream = await tied.catch(() => undefined);
+        clearInterval(beat);
+        stream?.end();
+        await c.remove({ force: true }).catch((err) => {
+            // 404: gone already; 409: the daemon is auto-removing it right now.
+            if (statusOf(err) !== 404 && statusOf(err) !== 409)
+                throw err;
+        });
+    };
+}
+/** The lock container's create body (pure, table-tested). */
+function lockCreateBody(cfg, since) {
+    return {
+        name: cfg.name,
+        Image: cfg.image,
+        Entrypoint: ['sh', '-c', `while read -t ${LEASE_S} line; do :; done`],
+        Cmd: [],
+        OpenStdin: true,
+        StdinOnce: true,
+        AttachStdin: true,
+        Labels: {
+            'safe-deploy.role': 'lock',
+            [KIND]: 'lease',
+            'safe-deploy.lock.holder': cfg.runId ?? `local-${process.pid}`,
+            'safe-deploy.lock.url': cfg.runUrl ?? '',
+            'safe-deploy.lock.since': since,
+        },
+        HostConfig: { NetworkMode: 'none', AutoRemove: true },
+    };
+}
 async function describeHolder(docker, name) {
     try {
         const info = await docker.getContainer(name).inspect();
@@ -332,6 +482,8 @@ async function describeHolder(docker, name) {
         const since = new Date(labels['safe-deploy.lock.since'] ?? info.Created);
         return {
             id: info.Id,
+            lease: labels[KIND] === 'lease',
+            status: info.State.Status,
             runId: labels['safe-deploy.lock.holder'] ?? 'unknown',
             url: labels['safe-deploy.lock.url'] ?? '',
             since: Number.isNaN(since.getTime()) ? new Date(info.Created) : since,
@@ -398,12 +550,35 @@ function tar(entries) {
     parts.push(Buffer.alloc(BLOCK * 2)); // end of archive
     return Buffer.concat(parts);
 }
+/** The regular files of a tar archive (as `getArchive` returns it), by name. */
+function untar(archive) {
+    const files = new Map();
+    let i = 0;
+    while (i + BLOCK <= archive.length) {
+        const head = archive.subarray(i, i + BLOCK);
+        if (head.every((b) => b === 0))
+            break; // end of archive
+        const field = (offset, length) => head
+            .subarray(offset, offset + length)
+            .toString('utf8')
+            .replace(/\0.*$/s, '');
+        const size = parseInt(field(124, 12).trim() || '0', 8);
+        const type = field(156, 1);
+        const prefix = field(345, 155);
+        const name = prefix ? `${prefix}/${field(0, 100)}` : field(0, 100);
+        if (type === '0' || type === '')
+            files.set(name, archive.subarray(i + BLOCK, i + BLOCK + size));
+        i += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+    }
+    return files;
+}
 
 ;// CONCATENATED MODULE: ./src/deploy/docker/proxy.ts
 
 
 const MAIN = '/etc/caddy/Caddyfile';
 const SITES = '/etc/caddy/sites';
+const ADMIN_DIR = '/run/caddy';
 const RELOAD = ['caddy', 'reload', '--config', MAIN, '--adapter', 'caddyfile'];
 function siteFile(app, environment) {
     return `${SITES}/${app}--${environment}.caddy`;
@@ -418,7 +593,11 @@ function mainCaddyfile(admin) {
         '',
     ].join('\n');
 }
-/** Creates and starts the proxy if it is missing; starts it if stopped; joins the app's network. */
+/**
+ * Creates and starts the proxy if it is missing; starts it if stopped or killed (and says so);
+ * joins the app's network. Site files live in a named volume, so a re-created proxy serves every
+ * app's route again at once.
+ */
 async function ensureProxy(docker, cfg) {
     const container = docker.getContainer(cfg.name);
     let info;
@@ -433,20 +612,7 @@ async function ensureProxy(docker, cfg) {
     if (!info) {
         cfg.log(`creating the proxy container ${cfg.name} (${cfg.image})`);
         const ports = hostNet ? [] : cfg.publicPorts.map((p) => `${p}/tcp`);
-        const create = (sysctls) => docker.createContainer({
-            name: cfg.name,
-            Image: cfg.image,
-            Labels: { 'safe-deploy.role': 'proxy' },
-            ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
-            HostConfig: {
-                NetworkMode: cfg.network,
-                RestartPolicy: { Name: 'unless-stopped' },
-                // Certificates live in /data: keep them across proxy re-creation (ACME rate limits).
-                Binds: [`${cfg.name}-data:/data`, `${cfg.name}-config:/config`],
-                PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostPort: p.split('/')[0] }]])),
-                Sysctls: sysctls,
-            },
-        });
+        const create = (sysctls) => docker.createContainer(proxyCreateBody(cfg, ports, sysctls));
         if (hostNet)
             await create();
         else {
@@ -471,12 +637,22 @@ async function ensureProxy(docker, cfg) {
         await waitReady(docker, cfg.name);
         if (hostNet)
             await warnWithoutMigration(docker, cfg);
-        return;
+        return { action: 'created', note: `created the proxy ${cfg.name}` };
     }
+    let state = { action: 'none' };
     if (!info.State.Running) {
-        cfg.log(`starting the stopped proxy container ${cfg.name}`);
-        await container.start();
+        const how = info.State.ExitCode === 137 ? 'was killed' : `had stopped (exit code ${info.State.ExitCode})`;
+        const since = info.State.FinishedAt && !info.State.FinishedAt.startsWith('0001')
+            ? ` at ${info.State.FinishedAt}`
+            : '';
+        const note = `the proxy ${cfg.name} ${how}${since}: started it again`;
+        cfg.log(note);
+        await container.start().catch((err) => {
+            if (statusOf(err) !== 304)
+                throw err;
+        });
         await waitReady(docker, cfg.name);
+        state = { action: 'started', note };
     }
     // Host-network proxies reach apps on 127.0.0.1; others by container name: they cannot mix.
     const proxyHostNet = info.HostConfig.NetworkMode === 'host';
@@ -486,7 +662,7 @@ async function ensureProxy(docker, cfg) {
             `on a host, or remove the proxy (docker rm -f ${cfg.name}) to re-create it`);
     }
     if (hostNet)
-        return;
+        return state;
     if (!(cfg.network in (info.NetworkSettings.Networks ?? {}))) {
         cfg.log(`connecting the proxy to network ${cfg.network}`);
         await docker.getNetwork(cfg.network).connect({ Container: cfg.name });
@@ -496,6 +672,38 @@ async function ensureProxy(docker, cfg) {
     if (missing.length > 0) {
         throw new Error(`the proxy ${cfg.name} does not publish port ${missing.join(', ')}; ports are fixed when it is created: ` +
             `remove it (docker rm -f ${cfg.name}) to let the next deploy re-create it, or choose another public-port`);
+    }
+    return state;
+}
+/** The proxy's create body (pure, table-tested). */
+function proxyCreateBody(cfg, ports, sysctls) {
+    return {
+        name: cfg.name,
+        Image: cfg.image,
+        Labels: { 'safe-deploy.role': 'proxy' },
+        ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
+        HostConfig: {
+            NetworkMode: cfg.network,
+            RestartPolicy: { Name: 'unless-stopped' },
+            // Certificates live in /data (keep them across re-creation: ACME rate limits); site files
+            // in their own volume, so a re-created proxy restores every app's route.
+            Binds: [`${cfg.name}-data:/data`, `${cfg.name}-config:/config`, `${cfg.name}-sites:${SITES}`],
+            // The admin socket's directory: fresh on every start, so no stale socket file survives a kill.
+            Tmpfs: { [ADMIN_DIR]: 'mode=0700' },
+            PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostPort: p.split('/')[0] ?? '' }]])),
+            Sysctls: sysctls,
+        },
+    };
+}
+/** Whether the proxy container is running now (an exec failure may mean it died). */
+async function proxyRunning(docker, name) {
+    try {
+        return (await docker.getContainer(name).inspect()).State.Running;
+    }
+    catch (err) {
+        if (statusOf(err) === 404)
+            return false;
+        throw err;
     }
 }
 const MIGRATE_SYSCTL = 'net.ipv4.tcp_migrate_req';
@@ -525,9 +733,26 @@ async function waitReady(docker, name) {
     }
     throw new Error(`the proxy ${name} did not become ready: ${lastLine(last)}`);
 }
+/**
+ * The site file as the proxy has it, or undefined when there is none. Read with the archive API,
+ * which works whether the proxy runs, is stopped, or does not exist yet (a host where safe-deploy
+ * never ran): reading live state must never need the proxy to be up.
+ */
 async function readSite(docker, proxy, file) {
-    const r = await execIn(docker, proxy, ['cat', file]);
-    return r.exitCode === 0 ? r.stdout : undefined;
+    let stream;
+    try {
+        stream = await docker.getContainer(proxy).getArchive({ path: file });
+    }
+    catch (err) {
+        if (statusOf(err) === 404)
+            return undefined; // no proxy, or no site file for this app yet
+        throw err;
+    }
+    const chunks = [];
+    for await (const chunk of stream)
+        chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    const [content] = untar(Buffer.concat(chunks)).values();
+    return content?.toString('utf8');
 }
 async function writeSite(docker, proxy, file, content) {
     await docker.getContainer(proxy).putArchive(tar([{ name: file.slice(1), content }]), { path: '/' });
@@ -576,6 +801,7 @@ function parseSite(content) {
 
 
 
+
 const LABELS = {
     app: 'safe-deploy.app',
     environment: 'safe-deploy.environment',
@@ -591,12 +817,17 @@ const LABELS = {
 function nameSafe(s) {
     return s.replace(/[^a-zA-Z0-9_.-]+/g, '-').replace(/^[^a-zA-Z0-9]+/, '') || 'app';
 }
+const pinged = new WeakSet();
 /** Validates options, connects and pings: everything that can fail before anything changes. */
 async function connect(opts) {
     const log = opts.log ?? (() => undefined);
     const accept = (0,status_ranges/* parseStatusRanges */.C)(opts.healthStatus ?? '200-399');
-    const docker = opts.docker ?? dockerFromHost(opts.host, opts.sshKey);
-    await pingOrExplain(docker, hostLabel(opts.host));
+    const docker = opts.docker ?? dockerFromHost(opts.host, opts.sshKey, opts.sshKnownHosts);
+    // Once per client: a run's preflight, state read, deploy and rollback share one.
+    if (!pinged.has(docker)) {
+        await pingOrExplain(docker, hostLabel(opts.host));
+        pinged.add(docker);
+    }
     const appName = nameSafe(opts.app);
     const envName = nameSafe(opts.environment);
     const network = opts.network?.trim() || 'safe-deploy';
@@ -610,9 +841,9 @@ async function connect(opts) {
         network,
         hostNet: network === 'host',
         proxy: opts.proxy ?? 'caddy',
-        proxyImage: opts.proxyImage?.trim() || 'caddy:2',
-        proxyName: opts.proxyName?.trim() || 'safe-deploy-proxy',
-        proxyAdmin: opts.proxyAdmin?.trim() || 'localhost:2019',
+        proxyImage: opts.proxyImage?.trim() || defaults/* DEFAULT_PROXY_IMAGE */.l5,
+        proxyName: opts.proxyName?.trim() || defaults/* DEFAULT_PROXY_NAME */.J6,
+        proxyAdmin: opts.proxyAdmin?.trim() || defaults/* DEFAULT_PROXY_ADMIN */.jX,
         publicPort: opts.publicPort ?? 80,
         domain: opts.domain?.trim() || undefined,
         healthPath: normalisePath(opts.healthPath ?? '/health'),
@@ -680,10 +911,11 @@ async function ensureNetwork(ctx) {
     await ctx.docker.createNetwork({ Name: ctx.network, Driver: 'bridge', CheckDuplicate: true });
 }
 /** Runs `fn` holding the app+environment lock; it is released on every path. */
-async function withLock(ctx, image, fn) {
+async function withLock(ctx, fn) {
     const release = await acquireLock(ctx.docker, {
         name: ctx.lock,
-        image,
+        // The proxy image (or, with proxy: none, the probe image): it has the shell the lease runs in.
+        image: ctx.proxyImage,
         runId: ctx.opts.runId,
         runUrl: ctx.opts.runUrl,
         waitMs: ctx.opts.lockWaitMs ?? 600_000,
@@ -783,11 +1015,38 @@ async function removeContainer(ctx, name) {
             throw err;
     }
 }
-/** Keeps the newest `retain` stopped containers (rollback targets) and removes older ones. */
+/**
+ * Which containers were ever live: `keepRestarting` is called at the moment traffic moves to a
+ * container, so its restart policy is the mark (labels cannot change after creation). A container
+ * a killed run left behind (started, maybe even healthy, never switched to) has policy `no`.
+ */
+async function everLive(ctx, list) {
+    const marked = await Promise.all(list.map(async (c) => {
+        try {
+            const info = await ctx.docker.getContainer(c.Id).inspect();
+            return info.HostConfig.RestartPolicy?.Name === LIVE_POLICY ? nameOf(c) : undefined;
+        }
+        catch (err) {
+            if (statusOf(err) === 404)
+                return undefined;
+            throw err;
+        }
+    }));
+    return new Set(marked.filter((n) => n !== undefined));
+}
+const LIVE_POLICY = 'unless-stopped';
+/**
+ * Keeps the newest `retain` stopped containers that were live (rollback targets) and removes
+ * older ones, and every stopped container that never took traffic (left by a failed or killed run).
+ */
 async function prune(ctx, keep) {
-    const stopped = (await appContainers(ctx)).filter((c) => c.State !== 'running' && !keep.includes(nameOf(c)));
+    const all = await appContainers(ctx);
+    const live = await everLive(ctx, all);
+    const stopped = all.filter((c) => c.State !== 'running' && !keep.includes(nameOf(c)));
+    const retained = stopped.filter((c) => live.has(nameOf(c)));
+    const never = stopped.filter((c) => !live.has(nameOf(c)));
     const removed = [];
-    for (const c of stopped.slice(ctx.retain)) {
+    for (const c of [...retained.slice(ctx.retain), ...never]) {
         await removeContainer(ctx, nameOf(c));
         removed.push(nameOf(c));
     }
@@ -795,11 +1054,13 @@ async function prune(ctx, keep) {
         ctx.log(`removed old containers (retain ${ctx.retain}): ${removed.join(', ')}`);
     return removed;
 }
-/** After a container proved healthy it may restart on its own; before, a crash must stay visible. */
+/**
+ * Once traffic has moved to a container it restarts on its own; before, a crash must stay
+ * visible. Also the mark of a container that was live (see `everLive`): a fresh container and a
+ * retained one put back in service get it alike.
+ */
 async function keepRestarting(ctx, name) {
-    await ctx.docker
-        .getContainer(name)
-        .update({ RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 } });
+    await ctx.docker.getContainer(name).update({ RestartPolicy: { Name: LIVE_POLICY, MaximumRetryCount: 0 } });
 }
 async function startExisting(ctx, name) {
     try {
@@ -816,12 +1077,18 @@ async function startExisting(ctx, name) {
 
 
 
-async function readLive(ctx) {
+/**
+ * `known`: a snapshot this run read earlier (before taking the lock). The site file is read again
+ * (one archive call); unchanged, the snapshot stands, with no container inspected again.
+ */
+async function readLive(ctx, known) {
     if (ctx.proxy === 'none') {
         const running = (await appContainers(ctx)).find((c) => c.State === 'running');
         return { version: running ? versionFromLabels(nameOf(running), running.Labels) : undefined };
     }
     const siteContent = await readSite(ctx.docker, ctx.proxyName, ctx.site);
+    if (known && known.siteContent === siteContent)
+        return known;
     const state = siteContent === undefined ? undefined : parseSite(siteContent);
     if (!state)
         return { siteContent };
@@ -938,9 +1205,97 @@ async function launch(ctx, opts, prober, existing) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deploy/docker/drain.ts
+
+
+const ESTABLISHED = '01';
+/** The hex form /proc/net/tcp uses for an IPv4 address (little-endian 32-bit word). */
+function hex4(ip) {
+    const parts = ip.split('.').map(Number);
+    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+        return undefined;
+    return parts
+        .reverse()
+        .map((p) => p.toString(16).padStart(2, '0'))
+        .join('')
+        .toUpperCase();
+}
+/**
+ * ESTABLISHED connections whose remote end is `to`, in the text of /proc/net/tcp and tcp6 (an
+ * IPv4 address appears in tcp6 as ::ffff:a.b.c.d). Undefined when `to` is not an IPv4 address.
+ */
+function connectionsTo(procNet, to) {
+    const ip = hex4(to.ip);
+    if (!ip)
+        return undefined;
+    const port = to.port.toString(16).padStart(4, '0').toUpperCase();
+    const remotes = new Set([`${ip}:${port}`, `0000000000000000FFFF0000${ip}:${port}`]);
+    let n = 0;
+    for (const line of procNet.split('\n')) {
+        const f = line.trim().split(/\s+/);
+        if (f.length > 3 &&
+            /^\d+:$/.test(f[0] ?? '') &&
+            f[3] === ESTABLISHED &&
+            remotes.has((f[2] ?? '').toUpperCase()))
+            n++;
+    }
+    return n;
+}
+/** Where the proxy reaches a container: its upstream label, with a container name resolved to its IP. */
+async function endpointOf(ctx, c) {
+    const upstream = c.Labels[LABELS.upstream];
+    if (!upstream)
+        return undefined;
+    const cut = upstream.lastIndexOf(':');
+    const host = upstream.slice(0, cut);
+    const port = Number(upstream.slice(cut + 1));
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(host))
+        return { ip: host, port };
+    const info = await ctx.docker.getContainer(c.Id).inspect();
+    const ip = info.NetworkSettings.Networks?.[ctx.network]?.IPAddress;
+    return ip ? { ip, port } : undefined;
+}
+const drain_POLL_MS = 100;
+/** The least wait after the switch: see above. Far below the 30 s drain-timeout default. */
+const SETTLE_MS = 2_000;
+/** Waits until the proxy holds no connection to any of `endpoints`, at most `boundMs`. */
+async function waitDrained(ctx, endpoints, boundMs) {
+    const started = Date.now();
+    const settle = Math.min(SETTLE_MS, boundMs);
+    let peak = 0;
+    let zeros = 0;
+    for (;;) {
+        let open = 0;
+        try {
+            const r = await execIn(ctx.docker, ctx.proxyName, ['cat', '/proc/net/tcp', '/proc/net/tcp6'], 10_000);
+            for (const e of endpoints) {
+                const n = connectionsTo(r.stdout, e);
+                open = n === undefined || open === undefined ? undefined : open + n;
+            }
+        }
+        catch (err) {
+            ctx.log(`cannot read the proxy's connections (${messageOf(err)}): waiting the whole drain-timeout`);
+            open = undefined;
+        }
+        if (open === undefined) {
+            await sleep(Math.max(0, boundMs - (Date.now() - started)), ctx.signal);
+            return { ms: Date.now() - started, drained: false, peak };
+        }
+        peak = Math.max(peak, open);
+        const elapsed = Date.now() - started;
+        zeros = open === 0 ? zeros + 1 : 0;
+        if (zeros >= 2 && elapsed >= settle)
+            return { ms: elapsed, drained: true, peak };
+        if (elapsed >= boundMs || ctx.signal?.aborted)
+            return { ms: elapsed, drained: false, peak };
+        await sleep(Math.min(drain_POLL_MS, boundMs - elapsed), ctx.signal);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/docker/health.ts
 
 const PROBE_TIMEOUT_S = 3;
+const FIRST_BACKOFF_MS = 25;
 async function waitHealthy(docker, cfg) {
     const started = Date.now();
     const report = { healthy: false, url: cfg.url, probes: 0, elapsedMs: 0 };
@@ -977,6 +1332,11 @@ async function waitHealthy(docker, cfg) {
             }
         }
         catch (err) {
+            // An exec that fails is a fact about the prober (the proxy), not about the app: a proxy that
+            // died must stop the wait at once, not be probed through until the timeout.
+            const down = await proberDown(docker, cfg.prober);
+            if (down)
+                return done(report, started, { proberDown: `${down} (${messageOf(err)})` });
             report.lastError = messageOf(err);
         }
         const elapsed = Date.now() - started;
@@ -988,7 +1348,10 @@ async function waitHealthy(docker, cfg) {
             cfg.log(`still waiting for ${cfg.url}: ${describe(report)} after ${report.probes} probes`);
             lastLog = Date.now();
         }
-        await sleep(Math.min(cfg.intervalMs, cfg.timeoutMs - elapsed), cfg.signal);
+        // Early probes come fast and back off (25, 50, 100 ms…) up to health-interval: an app that
+        // answers in 100 ms is known healthy in about that, and a slow one is not probed in a busy loop.
+        const backoff = Math.min(cfg.intervalMs, FIRST_BACKOFF_MS * 2 ** Math.max(0, report.probes - 1));
+        await sleep(Math.min(backoff, cfg.timeoutMs - elapsed), cfg.signal);
     }
 }
 function describe(report) {
@@ -1002,6 +1365,15 @@ function done(report, started, extra) {
         delete out.exitCode;
     return out;
 }
+async function proberDown(docker, prober) {
+    try {
+        const info = await docker.getContainer(prober).inspect();
+        return info.State.Running ? undefined : `${prober} stopped with exit code ${info.State.ExitCode}`;
+    }
+    catch (err) {
+        return `${prober} is gone: ${messageOf(err)}`;
+    }
+}
 /** The exit code when the container is no longer running (new containers run without restarts). */
 async function exitedWith(docker, container) {
     const info = await docker.getContainer(container).inspect();
@@ -1009,6 +1381,7 @@ async function exitedWith(docker, container) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/docker/steps.ts
+
 
 
 
@@ -1067,34 +1440,45 @@ async function failedHealth(ctx, container, health, previous) {
     };
 }
 /**
- * After the switch: in-flight requests on the old version get `drainMs`, then every other
- * running container of this app+environment (the previous one, and strays of killed runs) gets
- * SIGTERM and another `drainMs` before SIGKILL. A cancel here only shortens the drain: traffic
- * has already moved, and the old containers must not keep running.
+ * After the switch: the old containers (the previous one, and strays of killed runs) are stopped
+ * once the proxy has no connection left to them (requests in flight finish), at most `drainMs`
+ * later; then SIGTERM, and another `drainMs` before SIGKILL. A cancel here only shortens the
+ * drain: traffic has already moved, and the old containers must not keep running.
  */
 async function retire(ctx, keep) {
     const running = (await appContainers(ctx)).filter((c) => c.State === 'running' && nameOf(c) !== keep);
     if (running.length === 0)
-        return;
-    await sleep(ctx.drainMs, ctx.signal);
+        return undefined;
+    let d;
+    if (ctx.proxy === 'none')
+        await sleep(ctx.drainMs, ctx.signal);
+    else {
+        const endpoints = (await Promise.all(running.map((c) => endpointOf(ctx, c)))).filter((e) => e !== undefined);
+        d = await waitDrained(ctx, endpoints, ctx.drainMs);
+        ctx.log(d.drained
+            ? `drained in ${d.ms} ms (${d.peak} connection(s) were still open to the old version)`
+            : `drain-timeout (${ctx.drainMs} ms) reached with ${d.peak} connection(s) open: stopping anyway`);
+    }
     const grace = ctx.signal?.aborted ? Math.min(ctx.drainMs, 5_000) : ctx.drainMs;
     for (const c of running) {
         ctx.log(`stopping ${nameOf(c)}`);
         await stopContainer(ctx, nameOf(c), grace);
     }
+    return d;
 }
 /**
  * Once traffic has moved the run has succeeded: a failure to stop or prune old containers is
  * logged, not reported as a failed deploy (which would claim the old version still serves).
  */
 async function afterSwitch(ctx, live) {
+    let drain;
     try {
-        await retire(ctx, live);
-        return await prune(ctx, [live]);
+        drain = await retire(ctx, live);
+        return { removed: await prune(ctx, [live]), drain };
     }
     catch (err) {
         ctx.log(`warning: ${live} is live, but cleaning up old containers failed: ${messageOf(err)}`);
-        return [];
+        return { removed: [], drain };
     }
 }
 
@@ -1204,7 +1588,7 @@ async function deployDocker(opts) {
         c.log(`deploying ${opts.image} (${opts.sha.slice(0, 7)}) as ${c.app} (${c.environment})`);
         await ensureImage(c, opts.image);
         await ensureImage(c, c.proxyImage); // the proxy, or (proxy: none) the container probes run in
-        return await withLock(c, opts.image, () => c.proxy === 'none' ? deployDirect(c, opts) : deployProxied(c, opts));
+        return await withLock(c, () => (c.proxy === 'none' ? deployDirect(c, opts) : deployProxied(c, opts)));
     }
     catch (err) {
         return failedResult(err, opts.signal);
@@ -1212,8 +1596,9 @@ async function deployDocker(opts) {
 }
 async function deployProxied(ctx, opts) {
     await ensureNetwork(ctx);
-    await ensureProxy(ctx.docker, proxyConfig(ctx));
-    const live = await readLive(ctx);
+    const proxyState = await ensureProxy(ctx.docker, proxyConfig(ctx));
+    const proxyNote = proxyState.action === 'none' ? undefined : proxyState.note;
+    const live = await readLive(ctx, opts.known);
     const previous = live.version;
     ctx.log(previous ? `live: ${previous.sha.slice(0, 7)} in ${previous.container}` : 'live: nothing yet');
     if (ctx.signal?.aborted)
@@ -1225,34 +1610,40 @@ async function deployProxied(ctx, opts) {
     let health;
     try {
         health = await probe(ctx, launched.name, launched.healthUrl);
+        if (health.proberDown) {
+            return await proxyDied(ctx, live, launched.name, `during the health check of ${launched.name}`, health);
+        }
         if (!health.healthy)
-            return await failedHealth(ctx, launched.name, health, previous);
-        await keepRestarting(ctx, launched.name);
+            return { ...(await failedHealth(ctx, launched.name, health, previous)), proxyNote };
         const site = renderSite(siteAddress(ctx), { upstream: launched.upstream, ...current });
-        await writeSite(ctx.docker, ctx.proxyName, ctx.site, site);
         try {
+            await writeSite(ctx.docker, ctx.proxyName, ctx.site, site);
             await reloadProxy(ctx.docker, ctx.proxyName);
         }
         catch (err) {
+            if (!(await proxyRunning(ctx.docker, ctx.proxyName)))
+                return await proxyDied(ctx, live, launched.name, `while switching to ${launched.name}`, health);
             // Put the file back as it was, so the next reload (any app's) does not pick up ours.
-            if (live.siteContent !== undefined)
-                await writeSite(ctx.docker, ctx.proxyName, ctx.site, live.siteContent);
-            else
-                await removeSite(ctx.docker, ctx.proxyName, ctx.site);
+            await restoreSite(ctx, live);
             const still = previous ? `${previous.sha.slice(0, 7)} keeps serving` : 'nothing was serving';
             throw new Error(`${messageOf(err)}; removed ${launched.name}, ${still}`);
         }
         switched = true;
         ctx.log(`switched ${siteAddress(ctx)} to ${launched.name} (${launched.upstream})`);
+        // The mark of a version that was live (only these count as retained versions), and from now
+        // on it restarts on its own.
+        await keepRestarting(ctx, launched.name);
     }
     finally {
         if (!switched)
             await removeContainer(ctx, launched.name).catch(() => undefined);
     }
-    const removed = await afterSwitch(ctx, launched.name);
+    const { removed, drain } = await afterSwitch(ctx, launched.name);
+    const notes = [proxyNote, await healAfterSwitch(ctx, launched.name)].filter(Boolean);
     return {
         status: 'deployed',
-        detail: `${opts.sha.slice(0, 7)} is live in ${launched.name}${previous ? `, replacing ${previous.sha.slice(0, 7)}` : ''}`,
+        detail: `${opts.sha.slice(0, 7)} is live in ${launched.name}${previous ? `, replacing ${previous.sha.slice(0, 7)}` : ''}` +
+            (notes.length ? ` (${notes.join('; ')})` : ''),
         previous,
         current,
         health,
@@ -1260,7 +1651,64 @@ async function deployProxied(ctx, opts) {
         upstream: launched.upstream,
         url: publicUrl(ctx),
         removed,
+        ...(drain && { drain }),
+        ...(notes.length && { proxyNote: notes.join('; ') }),
     };
+}
+/** Writes back the site file as it was before this run (or removes ours when there was none). */
+async function restoreSite(ctx, live) {
+    if (live.siteContent !== undefined)
+        await writeSite(ctx.docker, ctx.proxyName, ctx.site, live.siteContent);
+    else
+        await removeSite(ctx.docker, ctx.proxyName, ctx.site);
+}
+/**
+ * The proxy stopped or vanished mid-deploy: every app on the host is down, and it is not the new
+ * version's fault. Start (or re-create) it, put this app's previous route back, remove the new
+ * container, and fail with the real cause.
+ */
+async function proxyDied(ctx, live, launched, when, health) {
+    const cause = health.proberDown ?? `${ctx.proxyName} stopped`;
+    ctx.log(`the proxy went down ${when}: ${cause}`);
+    await removeContainer(ctx, launched).catch(() => undefined);
+    let healed;
+    try {
+        await ensureProxy(ctx.docker, proxyConfig(ctx));
+        await restoreSite(ctx, live);
+        await reloadProxy(ctx.docker, ctx.proxyName);
+        healed = live.version
+            ? `started it again: ${live.version.sha.slice(0, 7)} serves again`
+            : 'started it again';
+    }
+    catch (err) {
+        healed = `could not start it again (${messageOf(err)}): start it by hand with docker start ${ctx.proxyName}`;
+    }
+    const detail = `the proxy ${ctx.proxyName} went down ${when} (${cause}); ${healed}; removed ${launched}. Re-run the deploy`;
+    ctx.log(detail);
+    return {
+        status: 'failed',
+        detail,
+        previous: live.version,
+        current: live.version,
+        health,
+        gap: false,
+        removed: [],
+        ...(health.cancelled && { cancelled: true }),
+    };
+}
+/** The proxy died after the switch (during the drain): start it again; the site file names the new version. */
+async function healAfterSwitch(ctx, liveContainer) {
+    try {
+        if (await proxyRunning(ctx.docker, ctx.proxyName))
+            return undefined;
+        const state = await ensureProxy(ctx.docker, proxyConfig(ctx));
+        return state.action === 'none' ? undefined : `${state.note} after the switch; ${liveContainer} serves`;
+    }
+    catch (err) {
+        const line = `warning: the proxy ${ctx.proxyName} is down and could not be started: ${messageOf(err)}`;
+        ctx.log(line);
+        return line;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/docker/rollback.ts
@@ -1279,16 +1727,29 @@ async function deployProxied(ctx, opts) {
 async function rollbackDocker(opts) {
     try {
         const ctx = await connect(opts);
-        const target = pickTarget(await appContainers(ctx), opts.to, (await readLive(ctx)).version);
-        return await withLock(ctx, target.ImageID, () => rollbackLocked(ctx, nameOf(target)));
+        await ensureImage(ctx, ctx.proxyImage);
+        return await withLock(ctx, async () => {
+            const direct = ctx.proxy === 'none';
+            const proxyState = direct ? undefined : await ensureProxy(ctx.docker, proxyConfig(ctx));
+            const proxyNote = proxyState && proxyState.action !== 'none' ? proxyState.note : undefined;
+            // One read of what is live (the run's earlier snapshot when the site file is unchanged).
+            const live = await readLive(ctx, opts.known);
+            const all = await appContainers(ctx);
+            // A named container needs only its own mark checked; a search needs every one's.
+            const named = opts.to ? all.filter((c) => nameOf(c) === opts.to) : [];
+            const wasLive = await everLive(ctx, named.length === 1 ? named : all);
+            const target = pickTarget(all, wasLive, opts.to, live.version);
+            return rollbackLocked(ctx, nameOf(target), live, proxyNote);
+        });
     }
     catch (err) {
         return failedResult(err, opts.signal);
     }
 }
 /** `to`: a container name or a SHA prefix; default the newest stopped version that is not live. */
-function pickTarget(all, to, live) {
-    const candidates = all.filter((c) => nameOf(c) !== live?.container);
+function pickTarget(all, wasLive, to, live) {
+    // Only containers that were live: one a killed run left behind never passed a switch.
+    const candidates = all.filter((c) => nameOf(c) !== live?.container && wasLive.has(nameOf(c)));
     const found = to
         ? candidates.find((c) => nameOf(c) === to || (c.Labels[LABELS.sha] ?? '').startsWith(to.toLowerCase()))
         : (candidates.find((c) => c.State !== 'running' && c.Labels[LABELS.sha] !== live?.sha) ??
@@ -1299,11 +1760,8 @@ function pickTarget(all, to, live) {
     }
     return found;
 }
-async function rollbackLocked(ctx, target) {
+async function rollbackLocked(ctx, target, live, proxyNote) {
     const direct = ctx.proxy === 'none';
-    if (!direct)
-        await ensureProxy(ctx.docker, proxyConfig(ctx));
-    const live = await readLive(ctx);
     const info = await ctx.docker.getContainer(target).inspect();
     const version = versionFromLabels(target, info.Config.Labels ?? {});
     const upstream = info.Config.Labels?.[LABELS.upstream];
@@ -1347,10 +1805,13 @@ async function rollbackLocked(ctx, target) {
             await reloadProxy(ctx.docker, ctx.proxyName);
             ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
         }
-        const removed = await afterSwitch(ctx, target);
+        await keepRestarting(ctx, target); // the same restart policy as a fresh container once live
+        const { removed, drain } = await afterSwitch(ctx, target);
         return {
             status: 'rolled-back',
-            detail: `${version.sha.slice(0, 7)} is live again in ${target}${live.version ? `, replacing ${live.version.sha.slice(0, 7)}` : ''}`,
+            detail: `${version.sha.slice(0, 7)} is live again in ${target}${live.version ? `, replacing ${live.version.sha.slice(0, 7)}` : ''}` +
+                (proxyNote ? ` (${proxyNote})` : ''),
+            ...(proxyNote && { proxyNote }),
             previous: live.version,
             current: version,
             health,
@@ -1358,6 +1819,7 @@ async function rollbackLocked(ctx, target) {
             upstream,
             url: publicUrl(ctx),
             removed,
+            ...(drain && { drain }),
         };
     }
     finally {
@@ -1380,11 +1842,20 @@ async function rollbackLocked(ctx, target) {
  */
 async function readDockerState(opts) {
     const ctx = await connect(opts);
-    const live = (await readLive(ctx)).version;
-    const retained = (await appContainers(ctx))
+    const snapshot = await readLive(ctx);
+    const live = snapshot.version;
+    const all = await appContainers(ctx);
+    // Only versions that were live count: a container a killed run left is not a past release.
+    const wasLive = await everLive(ctx, all);
+    const retained = all
+        .filter((c) => wasLive.has(nameOf(c)) || nameOf(c) === live?.container)
         .map((c) => versionFromLabels(nameOf(c), c.Labels))
         .filter((v) => v !== undefined);
-    return { live, retained };
+    return { live, retained, snapshot };
+}
+/** Reaches the host (ping; over SSH the host key is checked first) and changes nothing. */
+async function preflightDocker(opts) {
+    await connect(opts);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/docker/index.ts

@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund # see scripts/test.sh for why not npm ci
+  npm ci --no-audit --no-fund # exactly the committed lock, as scripts/test.sh
 fi
-bash scripts/services.sh
+# The demo deploys to Docker: no test cluster to build (SAFE_DEPLOY_K8S=1 to start it anyway).
+SAFE_DEPLOY_K8S=${SAFE_DEPLOY_K8S:-0} bash scripts/services.sh
 npm run -s build >/dev/null
 
 RUN_DIR=${SAFE_DEPLOY_DEMO_DIR:-/tmp/safe-deploy-demo}

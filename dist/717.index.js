@@ -653,7 +653,10 @@ function failedMarkPatch(why) {
  * label the controller added) becomes the Deployment's template again, so the controller scales
  * that same ReplicaSet back up (nothing new is created, nothing pulled); the Deployment's
  * annotations come back from it too (our sha and image-ref among them). The `test` op makes the
- * patch fail if someone changed the Deployment since we read it.
+ * patch fail if someone changed the Deployment's spec since we read it: on its generation, which
+ * only a spec change moves. Its resourceVersion also moves with every status update the deployment
+ * controller writes during a rollout, which made the undo fail at random ("the server rejected our
+ * request", seen in the full suite).
  */
 function undoPatch(d, to) {
     const template = structuredClone(to.spec?.template ?? {});
@@ -670,7 +673,7 @@ function undoPatch(d, to) {
         if (!SKIPPED_ON_UNDO.has(k))
             annotations[k] = v;
     return [
-        { op: 'test', path: '/metadata/resourceVersion', value: d.metadata?.resourceVersion },
+        { op: 'test', path: '/metadata/generation', value: d.metadata?.generation },
         { op: 'replace', path: '/spec/template', value: template },
         { op: 'replace', path: '/metadata/annotations', value: annotations },
     ];

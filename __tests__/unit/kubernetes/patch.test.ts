@@ -54,7 +54,7 @@ test('undoPatch restores the old template without pod-template-hash, and its ann
   );
   const ops = undoPatch(d, rs);
   expect(ops).toEqual([
-    { op: 'test', path: '/metadata/resourceVersion', value: '1234' },
+    { op: 'test', path: '/metadata/generation', value: 2 },
     {
       op: 'replace',
       path: '/spec/template',

@@ -69,7 +69,10 @@ export interface JsonPatchOp {
  * label the controller added) becomes the Deployment's template again, so the controller scales
  * that same ReplicaSet back up (nothing new is created, nothing pulled); the Deployment's
  * annotations come back from it too (our sha and image-ref among them). The `test` op makes the
- * patch fail if someone changed the Deployment since we read it.
+ * patch fail if someone changed the Deployment's spec since we read it: on its generation, which
+ * only a spec change moves. Its resourceVersion also moves with every status update the deployment
+ * controller writes during a rollout, which made the undo fail at random ("the server rejected our
+ * request", seen in the full suite).
  */
 export function undoPatch(d: V1Deployment, to: V1ReplicaSet): JsonPatchOp[] {
   const template = structuredClone(to.spec?.template ?? {}) as V1PodTemplateSpec;
@@ -84,7 +87,7 @@ export function undoPatch(d: V1Deployment, to: V1ReplicaSet): JsonPatchOp[] {
   for (const [k, v] of Object.entries(to.metadata?.annotations ?? {}))
     if (!SKIPPED_ON_UNDO.has(k)) annotations[k] = v;
   return [
-    { op: 'test', path: '/metadata/resourceVersion', value: d.metadata?.resourceVersion },
+    { op: 'test', path: '/metadata/generation', value: d.metadata?.generation },
     { op: 'replace', path: '/spec/template', value: template },
     { op: 'replace', path: '/metadata/annotations', value: annotations },
   ];

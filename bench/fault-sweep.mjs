@@ -8,12 +8,12 @@
 // Usage: bash bench/fault-sweep.sh [--rate 100] [--only name,name]
 // The default proxy `safe-deploy-proxy` is shared with other users of this engine: the faults stop,
 // kill and remove it (that is the point); it is left running at the end.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { benchDirs, dockerInputs, PROXY, PROXY_IMAGE, runAction } from './lib/action.mjs';
-import { parseHey } from './lib/hey.mjs';
+import { HEY, spawnHey } from './lib/hey.mjs';
 
 const APP = 'bench-fs';
 const OTHER = 'bench-fs-other';
@@ -29,7 +29,6 @@ const args = process.argv.slice(2);
 const arg = (name, dflt) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : dflt);
 const RATE = Number(arg('rate', '100'));
 const ONLY = arg('only', '')?.split(',').filter(Boolean) ?? [];
-const HEY = ['/usr/bin/hey', '/usr/local/bin/hey'].find((p) => fs.existsSync(p));
 if (!HEY) throw new Error('hey is not installed: run bash scripts/services.sh');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -89,33 +88,7 @@ async function whenContainerAppears(sha, act, delayMs = 300) {
 }
 
 function startLoad(seconds = 90) {
-  const child = spawn(
-    HEY,
-    [
-      '-z',
-      `${seconds}s`,
-      '-c',
-      '4',
-      '-q',
-      String(Math.ceil(RATE / 4)),
-      '-t',
-      '10',
-      '-disable-keepalive',
-      URL_,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const done = new Promise((resolve) => child.on('close', resolve));
-  return {
-    async stop() {
-      child.kill('SIGINT');
-      const code = await done;
-      return parseHey(out, code);
-    },
-  };
+  return spawnHey(URL_, { seconds, concurrency: 4, perWorker: Math.ceil(RATE / 4) });
 }
 
 function leftBehind() {

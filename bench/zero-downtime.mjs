@@ -17,7 +17,7 @@
 //   --keep           leave the bench containers and proxy site in place
 // Exits 1 when any request failed, a case missed >= 500 req/s or >= 20,000 requests, or a
 // deploy did not end as expected. Prints figures; not a test.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -32,7 +32,7 @@ import {
   runAction as runBundledAction,
   siteFile,
 } from './lib/action.mjs';
-import { parseHey } from './lib/hey.mjs';
+import { HEY as INSTALLED_HEY, spawnHey } from './lib/hey.mjs';
 
 const APP = 'bench-zd';
 const ENVIRONMENT = 'production';
@@ -53,7 +53,7 @@ const LEAD_S = opt('lead', 3);
 const KEEP = args.includes('--keep');
 const TAIL_S = 3; // load after the deploy ends, at least
 const LOAD = args.includes('--load') ? args[args.indexOf('--load') + 1] : 'hey';
-const HEY = LOAD === 'hey' ? ['/usr/bin/hey', '/usr/local/bin/hey'].find((p) => fs.existsSync(p)) : undefined;
+const HEY = LOAD === 'hey' ? INSTALLED_HEY : undefined;
 const SAMPLER_RATE = 20; // Node requests/s that read the body: which version served, and when
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -108,28 +108,8 @@ async function startHey(rate) {
   const n = Math.max(1, Math.round(rate / perProcess));
   const procs = [];
   for (let i = 0; i < n; i++) {
-    const child = spawn(
-      HEY,
-      // -z bounds hey on its own should this script die; we stop it with SIGINT much sooner.
-      [
-        '-z',
-        `${DURATION_S + 240}s`,
-        '-c',
-        '1',
-        '-q',
-        String(perProcess),
-        '-t',
-        '10',
-        '-disable-keepalive',
-        URL_,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const done = new Promise((resolve) => child.on('close', (code) => resolve(code)));
-    procs.push({ child, done, out: () => out });
+    // -z bounds hey on its own should this script die; we stop it with SIGINT much sooner.
+    procs.push(spawnHey(URL_, { seconds: DURATION_S + 240, concurrency: 1, perWorker: perProcess }));
     await sleep(1000 / perProcess / n);
   }
   return {
@@ -137,12 +117,7 @@ async function startHey(rate) {
     async stop() {
       for (const p of procs) p.child.kill('SIGINT');
       const timer = setTimeout(() => procs.forEach((p) => p.child.kill('SIGKILL')), 20_000);
-      const reports = await Promise.all(
-        procs.map(async (p) => {
-          const code = await p.done;
-          return parseHey(p.out(), code);
-        }),
-      );
+      const reports = await Promise.all(procs.map((p) => p.report()));
       clearTimeout(timer);
       const sum = { sent: 0, failed: 0, statuses: {}, errors: {}, secs: 0, processes: n };
       for (const r of reports) {

@@ -1,4 +1,51 @@
-// hey's text report, read into counts: the benches that put a steady load on the proxy share it.
+// hey, the steady load the benches put on the proxy: one process started, and its text report read
+// into counts. Shared by bench/zero-downtime and bench/fault-sweep.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+
+/** hey's binary (Debian's package installs /usr/bin/hey), or undefined when it is not installed. */
+export const HEY = ['/usr/bin/hey', '/usr/local/bin/hey'].find((p) => fs.existsSync(p));
+
+/**
+ * One hey process against `url`: `concurrency` workers at `perWorker` req/s each, a new connection
+ * per request, bounded to `seconds` on its own should the bench die. `stop()` sends SIGINT (hey then
+ * prints its report) and resolves to the parsed report.
+ */
+export function spawnHey(url, { seconds, concurrency, perWorker }) {
+  if (!HEY) throw new Error('hey is not installed: run bash scripts/services.sh');
+  const child = spawn(
+    HEY,
+    [
+      '-z',
+      `${seconds}s`,
+      '-c',
+      String(concurrency),
+      '-q',
+      String(perWorker),
+      '-t',
+      '10',
+      '-disable-keepalive',
+      url,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const done = new Promise((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    /** The report once hey has exited (after stop(), or on its own at -z). */
+    async report() {
+      const code = await done; // first: `out` is complete only once hey has exited
+      return parseHey(out, code);
+    },
+    stop() {
+      child.kill('SIGINT');
+      return this.report();
+    },
+  };
+}
 
 /** sent, failed (non-2xx and errors), statuses, errors and the run's seconds, from hey's output. */
 export function parseHey(text, code) {

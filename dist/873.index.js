@@ -19,7 +19,7 @@ var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(76760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/types.ts
-var types = __webpack_require__(16141);
+var types = __webpack_require__(38522);
 // EXTERNAL MODULE: ./node_modules/saxes/saxes.js
 var saxes = __webpack_require__(59800);
 ;// CONCATENATED MODULE: ./src/gate/xml.ts
@@ -1484,7 +1484,7 @@ async function readCoverage(file, workDir, required) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   E: () => (/* binding */ runShell)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(12697);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(81260);
 
 /**
  * Runs a user command the way a workflow `run:` step does (bash, errexit + pipefail), streaming its

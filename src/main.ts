@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as runner from './runner';
 import { decideDeploy, type DeployDecision } from './branch-guard';
 import { ContextError, readRunContext, type RunContext } from './context';
 import type { ReleaseRequest } from './deploy/release';
@@ -27,19 +27,19 @@ export async function run(): Promise<void> {
   const started = Date.now();
   const cancel = cancelOnSignals();
   const report: RunReport = {
-    environment: core.getInput('environment') || 'production',
+    environment: runner.getInput('environment') || 'production',
     records: [],
     dryRun: false,
     durationMs: 0,
   };
   let inputs: Inputs | undefined;
   try {
-    inputs = parseInputs((name) => core.getInput(name), registerSecret);
+    inputs = parseInputs((name) => runner.getInput(name), registerSecret);
     await runStages(report, inputs, cancel.signal);
   } catch (err) {
     // Bad inputs or context: one line, no stack trace, nothing done.
     if (!(err instanceof InputError || err instanceof ContextError))
-      core.debug((err as Error).stack ?? String(err));
+      runner.debug((err as Error).stack ?? String(err));
     report.inputError = err instanceof Error ? err.message : String(err);
   }
   report.durationMs = Date.now() - started;
@@ -53,9 +53,9 @@ export async function run(): Promise<void> {
   closeConnections?.();
 
   const failed = report.records.find((s) => s.status === 'failed');
-  if (report.inputError) core.setFailed(report.inputError);
-  else if (failed) core.setFailed(`${failed.name} failed: ${failed.detail}`);
-  else core.info(`Result: ${resultOf(report)}.`);
+  if (report.inputError) runner.setFailed(report.inputError);
+  else if (failed) runner.setFailed(`${failed.name} failed: ${failed.detail}`);
+  else runner.info(`Result: ${resultOf(report)}.`);
 }
 
 async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal): Promise<void> {
@@ -187,8 +187,8 @@ async function openGitHub(
   const github = new GitHubDeployments({
     token: inputs.githubToken,
     repository: ctx.repository,
-    warn: core.warning,
-    log: core.info,
+    warn: runner.warning,
+    log: runner.info,
   });
   report.github = github;
   github.prefetchHistory(inputs.environment);
@@ -355,7 +355,7 @@ function cancelOnSignals(): AbortController {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       if (!cancel.signal.aborted)
-        core.warning(`Received ${sig}: cancelling at the next safe point; the summary says what is live.`);
+        runner.warning(`Received ${sig}: cancelling at the next safe point; the summary says what is live.`);
       cancel.abort();
     });
   }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as runner from './runner';
 
 /**
  * Every secret value this run knows. The runner masks them in the log once registered; the job
@@ -12,7 +12,7 @@ export function registerSecret(value: string | undefined): void {
   for (const v of [value, ...derivedForms(value)]) {
     if (!secrets.has(v)) {
       secrets.add(v);
-      core.setSecret(v);
+      runner.setSecret(v);
     }
   }
 }

@@ -16,6 +16,8 @@ const HEAVY: Array<[string, RegExp]> = [
   ['libpg-query', /libpg-query\.wasm/],
   ['pg', /pg-protocol|BackendMessage/],
   ['Octokit', /createDeploymentStatus/],
+  // @actions/core loaded it at import (src/runner.ts says why the action no longer does).
+  ['undici', /node_modules\/undici\/index\.js/],
 ];
 
 async function loadedBy(inputs: Record<string, string>) {

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as runner from '../runner';
 import type { RollbackInputs } from '../inputs';
 import { shouldNotify, slackMessage } from '../notify/message';
 import { sendWebhook } from '../notify/webhook';
@@ -25,5 +25,6 @@ export async function notifyRun(report: RunReport, r: RollbackInputs): Promise<v
     rollback:
       release?.isRollback && release.live ? { from: release.live.sha, to: release.version.sha } : undefined,
   });
-  if (await sendWebhook(r.notifyWebhook, message, { warn: core.warning })) core.info('Notification sent.');
+  if (await sendWebhook(r.notifyWebhook, message, { warn: runner.warning }))
+    runner.info('Notification sent.');
 }

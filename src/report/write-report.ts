@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as runner from '../runner';
 import { computeOutputs } from './outputs';
 import type { RunReport } from './run-report';
 import { renderSummary } from './summary';
@@ -9,7 +9,7 @@ export async function writeReport(report: RunReport): Promise<void> {
   try {
     writeOutputs(computeOutputs(report));
   } catch (err) {
-    core.warning(`Could not write the step outputs: ${(err as Error).message}`);
+    runner.warning(`Could not write the step outputs: ${(err as Error).message}`);
   }
   try {
     writeAnnotations(
@@ -17,7 +17,7 @@ export async function writeReport(report: RunReport): Promise<void> {
       report.workDir ?? '.',
     );
   } catch (err) {
-    core.warning(`Could not write the annotations: ${(err as Error).message}`);
+    runner.warning(`Could not write the annotations: ${(err as Error).message}`);
   }
   let summary: string;
   try {

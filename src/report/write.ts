@@ -1,11 +1,11 @@
 import path from 'node:path';
-import * as core from '@actions/core';
+import * as runner from '../runner';
 import { redact } from '../secrets';
 import { ANNOTATION_CAP, type Annotation } from '../types';
 
 /** The runner edge: outputs, annotations and the job summary, all passed through `redact`. */
 export function writeOutputs(outputs: Record<string, string>): void {
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redact(value));
+  for (const [name, value] of Object.entries(outputs)) runner.setOutput(name, redact(value));
 }
 
 /**
@@ -25,17 +25,17 @@ export function writeAnnotations(
     const file = a.file && workspace ? path.relative(workspace, path.resolve(workDir, a.file)) : a.file;
     const props = { title: a.title && redact(a.title), file, startLine: a.line };
     const message = redact(a.message);
-    if (a.level === 'error') core.error(message, props);
-    else if (a.level === 'warning') core.warning(message, props);
-    else core.notice(message, props);
+    if (a.level === 'error') runner.error(message, props);
+    else if (a.level === 'warning') runner.warning(message, props);
+    else runner.notice(message, props);
   }
 }
 
 /** Best effort: a summary that cannot be written is a warning, never a failed run. */
 export async function writeSummary(markdown: string): Promise<void> {
   try {
-    await core.summary.addRaw(redact(markdown)).write();
+    await runner.appendSummary(redact(markdown));
   } catch (err) {
-    core.warning(`Could not write the job summary: ${(err as Error).message}`);
+    runner.warning(`Could not write the job summary: ${(err as Error).message}`);
   }
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import {
   unknownKeyMessage,
 } from '../../src/deploy/docker/known-hosts';
 import { lockCreateBody } from '../../src/deploy/docker/lock';
-import { mainCaddyfile, proxyCreateBody } from '../../src/deploy/docker/proxy';
+import { mainCaddyfile, proxyCreateBody, switchSiteExec } from '../../src/deploy/docker/proxy';
 import type { RunReport } from '../../src/report/run-report';
 import { writeReport } from '../../src/report/write-report';
 import { registerSecret } from '../../src/secrets';
@@ -167,5 +168,65 @@ describe('drain evidence: connections to the old upstream in /proc/net/tcp{,6}',
   });
   test('an address that is not IPv4 gives no evidence', () => {
     expect(connectionsTo(procNet, { ip: 'fe80::1', port: 18377 })).toBeUndefined();
+  });
+});
+
+describe('the switch exec: site file and reload in one round trip', () => {
+  // The argv runs here with the machine's sh (busybox and dash read it alike) and a stand-in
+  // `caddy` on PATH that records its arguments and exits with the code the case gives.
+  function runSwitch(content: string, caddyExit: number, writable = true) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-switch-'));
+    const sites = path.join(dir, 'sites');
+    fs.mkdirSync(sites);
+    if (!writable) fs.rmdirSync(sites); // root writes anywhere: a missing directory still fails
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(
+      path.join(bin, 'caddy'),
+      `#!/bin/sh\necho "$@" > ${dir}/caddy-args\nexit ${caddyExit}\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const file = path.join(sites, 'my app--prod.caddy');
+    const { cmd, env } = switchSiteExec(file, content);
+    const [sh, ...args] = cmd;
+    const r = spawnSync(sh ?? 'sh', args, {
+      env: {
+        PATH: `${bin}:/usr/bin:/bin`,
+        ...Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
+      },
+      encoding: 'utf8',
+    });
+    const read = (f: string): string | undefined =>
+      fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined;
+    return {
+      status: r.status,
+      site: read(file),
+      caddy: read(path.join(dir, 'caddy-args')),
+      leftovers: fs.existsSync(sites) ? fs.readdirSync(sites) : [],
+    };
+  }
+
+  test.each([
+    ['a plain site', ':8080 {\n\treverse_proxy 127.0.0.1:23001\n}\n'],
+    ['quotes, $ and backslashes stay as written', `# "x" 'y' $HOME \\n %s %%\n:80 { respond "\\$1" }\n`],
+    ['no trailing newline', ':80 { respond ok }'],
+  ])('%s: written byte for byte, then caddy reload', (_, content) => {
+    const r = runSwitch(content, 0);
+    expect(r).toEqual({
+      status: 0,
+      site: content,
+      caddy: 'reload --config /etc/caddy/Caddyfile --adapter caddyfile\n',
+      leftovers: ['my app--prod.caddy'],
+    });
+  });
+
+  test('a config caddy rejects: its exit code comes back, the file stays for the caller to restore', () => {
+    expect(runSwitch(':80 {', 1)).toMatchObject({ status: 1, site: ':80 {' });
+  });
+
+  test('a file that cannot be written: exit 97 and caddy never runs', () => {
+    expect(runSwitch(':80 {}', 0, false)).toMatchObject({ status: 97, caddy: undefined, site: undefined });
   });
 });

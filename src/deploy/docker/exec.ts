@@ -34,10 +34,11 @@ export async function execIn(
   container: string,
   cmd: string[],
   timeoutMs = 30_000,
+  env?: string[],
 ): Promise<ExecResult> {
   const exec = await docker
     .getContainer(container)
-    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, ...(env && { Env: env }) });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,15 @@ import { deployDirect } from './direct';
 import { failedResult, messageOf } from './exec';
 import { launch } from './launch';
 import { publicUrl, readLive, siteAddress, type Live } from './live';
-import { ensureProxy, proxyRunning, reloadProxy, removeSite, renderSite, writeSite } from './proxy';
+import {
+  ensureProxy,
+  proxyRunning,
+  reloadProxy,
+  removeSite,
+  renderSite,
+  switchSite,
+  writeSite,
+} from './proxy';
 import { afterSwitch, failedHealth, probe, proxyConfig } from './steps';
 import type { DockerDeployOptions, DockerDeployResult, DockerVersion, HealthReport } from './types';
 
@@ -50,8 +58,7 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
     if (!health.healthy) return { ...(await failedHealth(ctx, launched.name, health, previous)), proxyNote };
     const site = renderSite(siteAddress(ctx), { upstream: launched.upstream, ...current });
     try {
-      await writeSite(ctx.docker, ctx.proxyName, ctx.site, site);
-      await reloadProxy(ctx.docker, ctx.proxyName);
+      await switchSite(ctx.docker, ctx.proxyName, ctx.site, site);
     } catch (err) {
       if (!(await proxyRunning(ctx.docker, ctx.proxyName)))
         return await proxyDied(ctx, live, launched.name, `while switching to ${launched.name}`, health);

@@ -12,7 +12,7 @@ import { connect, ensureImage, LABELS, withLock, type Ctx } from './context';
 import { startProber } from './direct';
 import { failedResult } from './exec';
 import { publicUrl, readLive, siteAddress, versionFromLabels, type Live } from './live';
-import { ensureProxy, reloadProxy, renderSite, writeSite } from './proxy';
+import { ensureProxy, renderSite, switchSite } from './proxy';
 import { afterSwitch, probe, proxyConfig } from './steps';
 import type { DockerDeployResult, DockerRollbackOptions, DockerVersion } from './types';
 
@@ -36,7 +36,7 @@ export async function rollbackDocker(opts: DockerRollbackOptions): Promise<Docke
       const named = opts.to ? all.filter((c) => nameOf(c) === opts.to) : [];
       const wasLive = await everLive(ctx, named.length === 1 ? named : all);
       const target = pickTarget(all, wasLive, opts.to, live.version);
-      return rollbackLocked(ctx, nameOf(target), live, proxyNote);
+      return rollbackLocked(ctx, nameOf(target), live, proxyNote, all);
     });
   } catch (err) {
     return failedResult(err, opts.signal);
@@ -70,19 +70,26 @@ async function rollbackLocked(
   target: string,
   live: Live,
   proxyNote: string | undefined,
+  all: readonly Docker.ContainerInfo[],
 ): Promise<DockerDeployResult> {
   const direct = ctx.proxy === 'none';
-  const info = await ctx.docker.getContainer(target).inspect();
+  // The ports the host listens on are read next to the inspect, not after it: the exec is the
+  // slowest read of a rollback, and which port matters is known only once both are in.
+  const [info, listening] = await Promise.all([
+    ctx.docker.getContainer(target).inspect(),
+    ctx.hostNet && !direct ? portsInUse(ctx, ctx.proxyName, true) : undefined,
+  ]);
   const version = versionFromLabels(target, info.Config.Labels ?? {});
   const upstream = info.Config.Labels?.[LABELS.upstream];
   if (!version || !upstream) throw new Error(`${target} has no safe-deploy labels: cannot roll back to it`);
   const prober = direct ? await startProber(ctx) : ctx.proxyName;
   try {
     const port = Number(upstream.slice(upstream.lastIndexOf(':') + 1));
-    if (ctx.hostNet && !direct && !info.State.Running && (await portsInUse(ctx, prober, true)).has(port)) {
+    if (!info.State.Running && listening?.has(port)) {
       throw new Error(`${target} would listen on port ${port}, which something else holds now`);
     }
-    const running = (await appContainers(ctx)).filter((c) => c.State === 'running' && nameOf(c) !== target);
+    // Read under the lock by the caller: no other run can have started or stopped one since.
+    const running = all.filter((c) => c.State === 'running' && nameOf(c) !== target);
     if (direct) for (const c of running) await stopContainer(ctx, nameOf(c), ctx.drainMs);
     ctx.log(`rolling back to ${version.sha.slice(0, 7)}: starting ${target}`);
     await startExisting(ctx, target);
@@ -106,13 +113,12 @@ async function rollbackLocked(
       };
     }
     if (!direct) {
-      await writeSite(
+      await switchSite(
         ctx.docker,
         ctx.proxyName,
         ctx.site,
         renderSite(siteAddress(ctx), { upstream, ...version }),
       );
-      await reloadProxy(ctx.docker, ctx.proxyName);
       ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
     }
     await keepRestarting(ctx, target); // the same restart policy as a fresh container once live

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import {
   deployDocker,
   dockerFromHost,
+  holdDockerLock,
   preflightDocker,
   readDockerState,
   rollbackDocker,
@@ -47,8 +48,12 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
    */
   const retained = (v: Version, live?: Version): string | undefined =>
     v.container && v.container !== live?.container ? v.container : undefined;
-  /** The live state read by `state()`, handed to the deploy that follows (re-validated under the lock). */
+  /**
+   * The live state read by `state()`, handed to the deploy that follows: as is while `lock()` is
+   * held (nothing can have changed it), else re-validated under the deploy's own lock.
+   */
   let snapshot: LiveSnapshot | undefined;
+  let held = false;
   const put = async (
     v: Version,
     live: Version | undefined,
@@ -58,10 +63,11 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
     const container = retained(v, live);
     return outcome(
       container
-        ? await rollbackDocker({ ...c, signal, to: container, known })
+        ? await rollbackDocker({ ...c, signal, to: container, known, lockHeld: held })
         : await deployDocker({
             ...c,
             signal,
+            lockHeld: held,
             image: v.image,
             sha: v.sha,
             known,
@@ -89,7 +95,7 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
     const container = retained(v, failed);
     let first: TargetOutcome | undefined;
     if (container) {
-      first = outcome(await rollbackDocker({ ...c, signal: undefined, to: container }));
+      first = outcome(await rollbackDocker({ ...c, signal: undefined, to: container, lockHeld: held }));
       if (first.ok || first.cancelled || !v.image) return first;
       c.log?.(`could not put ${container} back (${first.detail}); running ${v.image} in a new container`);
     }
@@ -97,6 +103,7 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
       await deployDocker({
         ...c,
         signal: undefined,
+        lockHeld: held,
         image: v.image,
         sha: v.sha,
         port: c.port,
@@ -127,6 +134,15 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
     kind: 'docker',
     where: c.where,
     preflight: () => preflightDocker(c),
+    lock: async () => {
+      const release = await holdDockerLock(c);
+      held = true;
+      return async () => {
+        held = false;
+        snapshot = undefined; // read under a lock no longer held
+        await release();
+      };
+    },
     state: async () => {
       const s = await readDockerState(c);
       snapshot = s.snapshot;

@@ -35,6 +35,13 @@ export interface DeployTarget {
    * run while nothing has changed. Throws an Error whose message says what to fix.
    */
   preflight(): Promise<void>;
+  /**
+   * Holds the target's one-deploy-at-a-time lock from now until the returned release: the deploy
+   * stage takes it before `state()` and keeps it through `deploy`/`restore`, so the decision and
+   * the change see the same state and the target need not read it again under its own lock.
+   * Targets without a lock of their own (or that take it inside `deploy`) leave it out.
+   */
+  lock?(): Promise<() => Promise<void>>;
   /** The live version and the versions the target still has, read without changing anything. */
   state(): Promise<{ live?: Version; retained: Version[] }>;
   /** Puts `v` live. */

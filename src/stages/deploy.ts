@@ -37,6 +37,29 @@ export interface DeployOptions {
 /** Reads what is live, decides what goes live (and whether that is a rollback), then does it. */
 export async function runDeploy(o: DeployOptions): Promise<DeployResult> {
   await o.target.preflight();
+  // Held from before the read of what is live until the change is done (a dry run changes
+  // nothing and takes no lock): the decision and the change see the same state.
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = o.dryRun ? undefined : await o.target.lock?.();
+  } catch (err) {
+    return {
+      where: o.target.where,
+      status: 'failed',
+      detail: err instanceof Error ? err.message : String(err),
+      hint: 'Nothing changed: the version that was live keeps serving.',
+    };
+  }
+  try {
+    return await decideAndPut(o);
+  } finally {
+    await release?.().catch((err: unknown) =>
+      o.log.warn(`could not release the deploy lock: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
+}
+
+async function decideAndPut(o: DeployOptions): Promise<DeployResult> {
   const base = { where: o.target.where };
   const state = await o.target.state();
   let release: Release;

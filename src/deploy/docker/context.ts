@@ -146,9 +146,8 @@ export async function ensureNetwork(ctx: Ctx): Promise<void> {
   await ctx.docker.createNetwork({ Name: ctx.network, Driver: 'bridge', CheckDuplicate: true });
 }
 
-/** Runs `fn` holding the app+environment lock; it is released on every path. */
-export async function withLock<T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> {
-  const release: Release = await acquireLock(ctx.docker, {
+function takeLock(ctx: Ctx): Promise<Release> {
+  return acquireLock(ctx.docker, {
     name: ctx.lock,
     // The proxy image (or, with proxy: none, the probe image): it has the shell the lease runs in.
     image: ctx.proxyImage,
@@ -159,6 +158,23 @@ export async function withLock<T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> {
     signal: ctx.signal,
     log: ctx.log,
   });
+}
+
+/**
+ * Takes the app+environment lock for a span the caller ends: read what is live, decide, change
+ * it (deploy or rollback with `lockHeld`). What the decision saw is then what the change finds,
+ * with no second read under the lock; the lock container starts while the state is read.
+ */
+export async function holdDockerLock(opts: DockerTargetOptions): Promise<Release> {
+  const ctx = await connect(opts);
+  await ensureImage(ctx, ctx.proxyImage);
+  return takeLock(ctx);
+}
+
+/** Runs `fn` holding the app+environment lock (unless the caller holds it); released on every path. */
+export async function withLock<T>(ctx: Ctx, fn: () => Promise<T>, held = false): Promise<T> {
+  if (held) return fn();
+  const release: Release = await takeLock(ctx);
   try {
     return await fn();
   } finally {

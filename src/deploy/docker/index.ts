@@ -2,6 +2,7 @@
 export { deployDocker } from './swap';
 export { rollbackDocker } from './rollback';
 export { dockerFromHost, hostLabel, pingOrExplain } from './client';
+export { holdDockerLock } from './context';
 export { preflightDocker, readDockerState } from './state';
 export { closeSshConnections } from './ssh-agent';
 export type {

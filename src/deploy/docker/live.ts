@@ -11,10 +11,12 @@ import type { DockerVersion, LiveSnapshot } from './types';
 export type Live = LiveSnapshot;
 
 /**
- * `known`: a snapshot this run read earlier (before taking the lock). The site file is read again
- * (one archive call); unchanged, the snapshot stands, with no container inspected again.
+ * `known`: a snapshot this run read earlier. Read under the lock the run still holds (`held`), it
+ * stands as is. Read before the lock, the site file is read again (one archive call); unchanged,
+ * the snapshot stands, with no container inspected again.
  */
-export async function readLive(ctx: Ctx, known?: LiveSnapshot): Promise<Live> {
+export async function readLive(ctx: Ctx, known?: LiveSnapshot, held = false): Promise<Live> {
+  if (known && held) return known;
   if (ctx.proxy === 'none') {
     const running = (await appContainers(ctx)).find((c) => c.State === 'running');
     return { version: running ? versionFromLabels(nameOf(running), running.Labels) : undefined };

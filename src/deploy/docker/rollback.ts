@@ -25,19 +25,25 @@ export async function rollbackDocker(opts: DockerRollbackOptions): Promise<Docke
   try {
     const ctx = await connect(opts);
     await ensureImage(ctx, ctx.proxyImage);
-    return await withLock(ctx, async () => {
-      const direct = ctx.proxy === 'none';
-      const proxyState = direct ? undefined : await ensureProxy(ctx.docker, proxyConfig(ctx));
-      const proxyNote = proxyState && proxyState.action !== 'none' ? proxyState.note : undefined;
-      // One read of what is live (the run's earlier snapshot when the site file is unchanged).
-      const live = await readLive(ctx, opts.known);
-      const all = await appContainers(ctx);
-      // A named container needs only its own mark checked; a search needs every one's.
-      const named = opts.to ? all.filter((c) => nameOf(c) === opts.to) : [];
-      const wasLive = await everLive(ctx, named.length === 1 ? named : all);
-      const target = pickTarget(all, wasLive, opts.to, live.version);
-      return rollbackLocked(ctx, nameOf(target), live, proxyNote, all);
-    });
+    return await withLock(
+      ctx,
+      async () => {
+        const direct = ctx.proxy === 'none';
+        const proxyState = direct ? undefined : await ensureProxy(ctx.docker, proxyConfig(ctx));
+        const proxyNote = proxyState && proxyState.action !== 'none' ? proxyState.note : undefined;
+        // One read of what is live (the run's earlier snapshot when it still holds).
+        const live = await readLive(ctx, opts.known, opts.lockHeld);
+        // Read under the lock the run still holds, the state read's list of containers stands.
+        const known = opts.lockHeld && live === opts.known ? live.containers : undefined;
+        const all = known?.all ?? (await appContainers(ctx));
+        // A named container needs only its own mark checked; a search needs every one's.
+        const named = opts.to ? all.filter((c) => nameOf(c) === opts.to) : [];
+        const wasLive = known?.wasLive ?? (await everLive(ctx, named.length === 1 ? named : all));
+        const target = pickTarget(all, wasLive, opts.to, live.version);
+        return rollbackLocked(ctx, nameOf(target), live, proxyNote, all);
+      },
+      opts.lockHeld,
+    );
   } catch (err) {
     return failedResult(err, opts.signal);
   }
@@ -45,8 +51,8 @@ export async function rollbackDocker(opts: DockerRollbackOptions): Promise<Docke
 
 /** `to`: a container name or a SHA prefix; default the newest stopped version that is not live. */
 function pickTarget(
-  all: Docker.ContainerInfo[],
-  wasLive: Set<string>,
+  all: readonly Docker.ContainerInfo[],
+  wasLive: ReadonlySet<string>,
   to: string | undefined,
   live: DockerVersion | undefined,
 ): Docker.ContainerInfo {

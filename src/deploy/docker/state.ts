@@ -21,7 +21,7 @@ export async function readDockerState(
     .filter((c) => wasLive.has(nameOf(c)) || nameOf(c) === live?.container)
     .map((c) => versionFromLabels(nameOf(c), c.Labels))
     .filter((v): v is DockerVersion => v !== undefined);
-  return { live, retained, snapshot };
+  return { live, retained, snapshot: { ...snapshot, containers: { all, wasLive } } };
 }
 
 /** Reaches the host (ping; over SSH the host key is checked first) and changes nothing. */

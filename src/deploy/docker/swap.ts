@@ -31,7 +31,11 @@ export async function deployDocker(opts: DockerDeployOptions): Promise<DockerDep
     c.log(`deploying ${opts.image} (${opts.sha.slice(0, 7)}) as ${c.app} (${c.environment})`);
     await ensureImage(c, opts.image);
     await ensureImage(c, c.proxyImage); // the proxy, or (proxy: none) the container probes run in
-    return await withLock(c, () => (c.proxy === 'none' ? deployDirect(c, opts) : deployProxied(c, opts)));
+    return await withLock(
+      c,
+      () => (c.proxy === 'none' ? deployDirect(c, opts) : deployProxied(c, opts)),
+      opts.lockHeld,
+    );
   } catch (err) {
     return failedResult(err, opts.signal);
   }
@@ -41,7 +45,7 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
   await ensureNetwork(ctx);
   const proxyState = await ensureProxy(ctx.docker, proxyConfig(ctx));
   const proxyNote = proxyState.action === 'none' ? undefined : proxyState.note;
-  const live = await readLive(ctx, opts.known);
+  const live = await readLive(ctx, opts.known, opts.lockHeld);
   const previous = live.version;
   ctx.log(previous ? `live: ${previous.sha.slice(0, 7)} in ${previous.container}` : 'live: nothing yet');
   if (ctx.signal?.aborted) throw new Error('cancelled before the new container started; nothing changed');

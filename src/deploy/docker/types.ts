@@ -53,14 +53,23 @@ export interface LiveSnapshot {
   /** The site file as it was, to restore if a reload fails; undefined when there was none. */
   siteContent?: string;
   upstream?: string;
+  /** The app's containers and which of them were ever live, read with it (by the state read). */
+  containers?: { all: readonly Docker.ContainerInfo[]; wasLive: ReadonlySet<string> };
 }
 
-export interface DockerDeployOptions extends DockerTargetOptions {
+/** How a deploy or rollback relates to the lock and the state read before it. */
+interface AfterStateRead {
   /**
-   * The live state this run already read (before the lock): under the lock only the site file is
-   * read again, and when it is unchanged this snapshot is used as is.
+   * The live state this run already read. Read before the lock: under the lock only the site
+   * file is read again, and when it is unchanged this snapshot is used as is. Read under a lock
+   * the caller still holds (`lockHeld`): used as is, nothing can have changed it.
    */
   known?: LiveSnapshot;
+  /** The caller holds the app+environment lock (holdDockerLock) for the whole read-decide-change. */
+  lockHeld?: boolean;
+}
+
+export interface DockerDeployOptions extends DockerTargetOptions, AfterStateRead {
   /** The image to run, by tag or digest. */
   image: string;
   /** The commit SHA (full); its first 7 characters name the container. */
@@ -72,9 +81,7 @@ export interface DockerDeployOptions extends DockerTargetOptions {
   volumes?: readonly string[];
 }
 
-export interface DockerRollbackOptions extends DockerTargetOptions {
-  /** As for a deploy: the live state the run read before the lock, re-validated under it. */
-  known?: LiveSnapshot;
+export interface DockerRollbackOptions extends DockerTargetOptions, AfterStateRead {
   /** A retained container's name, or a commit SHA (prefix); default: the newest stopped one. */
   to?: string;
 }

@@ -12,7 +12,6 @@ import { Pipeline } from './pipeline';
 import { resultOf, type RunReport } from './report/run-report';
 import { writeReport } from './report/write-report';
 import { registerSecret } from './secrets';
-import type { KubernetesTarget } from './stages/target';
 
 // Stage modules and their heavy dependencies (dockerode with its gRPC/BuildKit code, ssh2, pg,
 // libpg-query and its WASM, Octokit) are loaded with `import()` when their stage runs: ncc emits
@@ -70,33 +69,41 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   report.records = pipeline.records;
   await openGitHub(report, inputs, ctx, decision);
 
-  // On a cluster, one target per run serves the migration Job and the deploy; made now, it loads
-  // the Kubernetes client while gate and build run.
+  // One target per run: preflight, the migration Job (on a cluster), deploy and verify's rollback
+  // share its connection (one SSH session, one ping). Made now, a cluster's target loads the
+  // Kubernetes client while gate and build run.
+  const deploys = inputs.deploy.deployTo !== undefined && decision.mayDeploy;
+  const [stagesTarget, docker] = deploys
+    ? await Promise.all([import('./stages/target'), import('./deploy/docker')])
+    : [];
+  closeConnections = docker?.closeSshConnections;
   const cluster =
-    inputs.deploy.deployTo === 'kubernetes' && decision.mayDeploy
-      ? (await import('./stages/target')).createKubernetesTarget(inputs, ctx, signal, log)
+    inputs.deploy.deployTo === 'kubernetes'
+      ? stagesTarget?.createKubernetesTarget(inputs, ctx, signal, log)
       : undefined;
+  // GitHub's history (its request started in openGitHub) is awaited only where it is needed: the
+  // release decision, after the target's lock and state read, so its round trip runs alongside them.
+  const github = report.github;
+  const history: Promise<History> = github
+    ? historyRead(github, inputs.environment)
+    : Promise.resolve({ known: [] });
+  const target = stagesTarget?.createTarget(inputs, ctx, history, signal, log, cluster);
   const rollbackTo = inputs.rollback.rollbackTo;
   if (rollbackTo) {
     const why = `rollback-to ${rollbackTo}: deploying an already-built version`;
     pipeline.skip('gate', why);
     pipeline.skip('build', why);
     pipeline.skip('migrate', `${why}; the database keeps its migrations`);
-    return release(
-      report,
-      inputs,
-      ctx,
-      decision,
-      pipeline,
-      signal,
-      { kind: 'rollback-to', to: rollbackTo, repository: inputs.build.image },
-      cluster,
-    );
+    return release(report, inputs, ctx, decision, pipeline, signal, {
+      request: { kind: 'rollback-to', to: rollbackTo, repository: inputs.build.image },
+      target,
+      history,
+    });
   }
 
   // The deploy target is reached before anything changes: no push, no migration for a host that
   // cannot be deployed to.
-  if (!(await preflight(report, inputs, ctx, decision, pipeline, signal, cluster))) return;
+  if (target && !(await preflight(report, target, pipeline))) return;
 
   // A re-run of an old run (or a second environment) finds its image already built and gated.
   const b = inputs.build;
@@ -159,16 +166,11 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   }
 
   const image = report.build?.imageRef ?? report.build?.image ?? '';
-  await release(
-    report,
-    inputs,
-    ctx,
-    decision,
-    pipeline,
-    signal,
-    { kind: 'commit', sha: ctx.sha, image },
-    cluster,
-  );
+  await release(report, inputs, ctx, decision, pipeline, signal, {
+    request: { kind: 'commit', sha: ctx.sha, image },
+    target,
+    history,
+  });
 }
 
 /**
@@ -194,10 +196,9 @@ async function openGitHub(
   github.prefetchHistory(inputs.environment);
 }
 
-async function historyRead(
-  github: GitHubDeployments,
-  environment: string,
-): Promise<ReturnType<typeof versionsFromHistory>> {
+type History = ReturnType<typeof versionsFromHistory>;
+
+async function historyRead(github: GitHubDeployments, environment: string): Promise<History> {
   return versionsFromHistory(await github.history(environment));
 }
 
@@ -209,18 +210,7 @@ const PREFLIGHT_INPUTS: Record<DeployTarget['kind'], string> = {
 };
 
 /** Reaches the deploy target (host, credentials, host key); on failure every stage is skipped. */
-async function preflight(
-  report: RunReport,
-  inputs: Inputs,
-  ctx: RunContext,
-  decision: DeployDecision,
-  pipeline: Pipeline,
-  signal: AbortSignal,
-  cluster: KubernetesTarget | undefined,
-): Promise<boolean> {
-  if (!inputs.deploy.deployTo || !decision.mayDeploy) return true;
-  const target =
-    cluster ?? (await import('./stages/target')).createTarget(inputs, ctx, { known: [] }, signal, log);
+async function preflight(report: RunReport, target: DeployTarget, pipeline: Pipeline): Promise<boolean> {
   let failure: string | undefined;
   await log.group(`preflight: reach the ${target.kind} target ${target.where}`, async () => {
     try {
@@ -253,28 +243,21 @@ async function release(
   decision: DeployDecision,
   pipeline: Pipeline,
   signal: AbortSignal,
-  request: ReleaseRequest,
-  cluster?: KubernetesTarget,
+  what: { request: ReleaseRequest; target: DeployTarget | undefined; history: Promise<History> },
 ): Promise<void> {
+  const { request, target, history } = what;
   if (!inputs.deploy.deployTo) {
     pipeline.skip('deploy', 'no deploy-to set');
     pipeline.skip('verify', 'no deploy-to set');
     return;
   }
-  if (!decision.mayDeploy) {
+  if (!decision.mayDeploy || !target) {
     pipeline.skip('deploy', decision.reason ?? 'this run does not deploy');
     pipeline.skip('verify', decision.reason ?? 'this run does not deploy');
     return;
   }
   const github = report.github;
-  const [history, { createTarget }, { runDeploy }, { closeSshConnections }] = await Promise.all([
-    github && !pipeline.failed ? historyRead(github, inputs.environment) : { known: [] },
-    import('./stages/target'),
-    import('./stages/deploy'),
-    import('./deploy/docker'),
-  ]);
-  closeConnections = closeSshConnections;
-  const target = createTarget(inputs, ctx, history, signal, log, cluster);
+  const { runDeploy } = await import('./stages/deploy');
   report.targetKind = target.kind;
   report.verifyUrl = inputs.verify.healthUrl ? new URL(inputs.verify.healthUrl).origin : undefined;
 
@@ -285,7 +268,7 @@ async function release(
       runDeploy({
         target,
         request,
-        history: history.known,
+        history: history.then((h) => h.known),
         allowRollback: inputs.rollback.allowRollback,
         dryRun: inputs.dryRun,
         environment: inputs.environment,

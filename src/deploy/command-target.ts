@@ -9,9 +9,7 @@ export interface CommandTargetConfig {
   environment: string;
   cwd: string;
   /** What GitHub's deployment history says is live (the command target has no host to ask). */
-  live?: Version;
-  /** Versions this environment had, newest first (GitHub's deployment history). */
-  history: Version[];
+  live: () => Promise<Version | undefined>;
   /** For IMAGE_TAG: `<image>:<sha>`. */
   repository?: string;
   url?: string;
@@ -55,7 +53,7 @@ export function commandTarget(c: CommandTargetConfig): DeployTarget {
     // Nothing to reach ahead: the user's command is the target.
     preflight: async () => undefined,
     where: 'deploy-command',
-    state: async () => ({ live: c.live, retained: [] }),
+    state: async () => ({ live: await c.live(), retained: [] }),
     deploy: (v, live) => run('deploy-command', c.deployCommand, v, live),
     restore: (v, failed) =>
       c.rollbackCommand

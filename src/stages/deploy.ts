@@ -24,8 +24,11 @@ export interface DeployResult extends StageResult {
 export interface DeployOptions {
   target: DeployTarget;
   request: ReleaseRequest;
-  /** Successful deployments of this environment, newest first (GitHub deployment history). */
-  history: Version[];
+  /**
+   * Successful deployments of this environment, newest first (GitHub deployment history): awaited
+   * after the target's lock and state read, so GitHub's round trip runs alongside them.
+   */
+  history: Promise<Version[]>;
   allowRollback: boolean;
   dryRun: boolean;
   environment: string;
@@ -64,7 +67,8 @@ async function decideAndPut(o: DeployOptions): Promise<DeployResult> {
   const state = await o.target.state();
   let release: Release;
   try {
-    release = resolveRelease(o.request, { live: state.live, known: mergeKnown(state.retained, o.history) });
+    const history = await o.history;
+    release = resolveRelease(o.request, { live: state.live, known: mergeKnown(state.retained, history) });
   } catch (err) {
     if (!(err instanceof ReleaseError)) throw err;
     return {

@@ -46,7 +46,8 @@ export function createKubernetesTarget(
 export function createTarget(
   inputs: Inputs,
   ctx: RunContext,
-  history: { live?: Version; known: Version[] },
+  /** GitHub's deployment history: what the command target (which has no host to ask) knows as live. */
+  history: Promise<{ live?: Version }>,
   signal: AbortSignal,
   log: Log,
   kubernetes?: KubernetesTarget,
@@ -60,8 +61,7 @@ export function createTarget(
       rollbackCommand: d.rollbackCommand,
       environment: inputs.environment,
       cwd: inputs.workingDirectory,
-      live: history.live,
-      history: history.known,
+      live: async () => (await history).live,
       repository: inputs.build.image,
       // The app's address for the url output and GitHub's environment_url: health-url's origin.
       url: v.healthUrl ? new URL(v.healthUrl).origin : undefined,

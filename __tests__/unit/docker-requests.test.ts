@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import {
   parseKnownHosts,
   unknownKeyMessage,
 } from '../../src/deploy/docker/known-hosts';
+import { parsePortTable, PORTS_SCRIPT } from '../../src/deploy/docker/containers';
 import { lockCreateBody } from '../../src/deploy/docker/lock';
 import { mainCaddyfile, proxyCreateBody, switchSiteExec } from '../../src/deploy/docker/proxy';
 import type { RunReport } from '../../src/report/run-report';
@@ -228,5 +230,35 @@ describe('the switch exec: site file and reload in one round trip', () => {
 
   test('a file that cannot be written: exit 97 and caddy never runs', () => {
     expect(runSwitch(':80 {}', 0, false)).toMatchObject({ status: 97, caddy: undefined, site: undefined });
+  });
+});
+
+describe('the port table, from this machine’s own /proc/net/tcp', () => {
+  test('a listening socket and a connected one are told apart', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const listening = (server.address() as net.AddressInfo).port;
+    const client = net.connect(listening, '127.0.0.1');
+    await new Promise<void>((resolve) => client.once('connect', resolve));
+    try {
+      // The same script readPorts runs in the proxy, run here by the machine's sh and awk.
+      const table = parsePortTable(execFileSync('sh', ['-c', PORTS_SCRIPT], { encoding: 'utf8' }));
+      expect(table.listening.has(listening)).toBe(true);
+      expect(table.any.has(client.localPort ?? 0)).toBe(true);
+      expect(table.listening.has(client.localPort ?? 0)).toBe(false);
+    } finally {
+      client.destroy();
+      server.close();
+    }
+  });
+
+  test.each([
+    ['', [], []],
+    ['1F90 0A\n1F90 06\n5DC1 01\n', [8080, 24001], [8080]],
+    ['garbage\n0050 0A', [80], [80]],
+  ])('%j', (text, any, listening) => {
+    const t = parsePortTable(text);
+    expect([...t.any].sort((a, b) => a - b)).toEqual(any);
+    expect([...t.listening]).toEqual(listening);
   });
 });

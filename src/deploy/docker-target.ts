@@ -144,7 +144,7 @@ export function dockerTarget(config: DockerTargetConfig): DeployTarget {
       };
     },
     state: async () => {
-      const s = await readDockerState(c);
+      const s = await readDockerState(c, held);
       snapshot = s.snapshot;
       return s;
     },

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { LABELS, type Ctx } from './context';
 import { execIn, statusOf } from './exec';
+import type { PortTable } from './types';
 
 /** Every container of this app and environment (running or not), newest first. */
 export async function appContainers(ctx: Ctx): Promise<Docker.ContainerInfo[]> {
@@ -38,8 +39,8 @@ export function nextName(ctx: Ctx, sha: string, existing: readonly Docker.Contai
  * runner may be another machine; ports promised to stopped safe-deploy containers are skipped too,
  * so a rollback can restart one on its old port.
  */
-export async function pickHostPort(ctx: Ctx, prober: string): Promise<number> {
-  const used = await portsInUse(ctx, prober, false);
+export async function pickHostPort(ctx: Ctx, prober: string, known?: PortTable): Promise<number> {
+  const used = new Set((known ?? (await readPorts(ctx, prober))).any);
   const labelled = await ctx.docker.listContainers({ all: true, filters: { label: [LABELS.port] } });
   for (const c of labelled) used.add(Number(c.Labels[LABELS.port]));
   const [lo, hi] = ctx.hostPortRange;
@@ -52,18 +53,29 @@ export async function pickHostPort(ctx: Ctx, prober: string): Promise<number> {
 
 /**
  * Local TCP ports in the prober's network namespace (the host's, on `network: host`): every
- * socket, or only listening ones (state 0A; a TIME_WAIT left by the proxy does not block a bind).
+ * socket, and the listening ones (state 0A; a TIME_WAIT left by the proxy does not block a bind).
  */
-export async function portsInUse(ctx: Ctx, prober: string, listenOnly: boolean): Promise<Set<number>> {
-  const used = new Set<number>();
-  // Reduced to unique "port state" pairs inside the container: a busy host has tens of thousands
-  // of sockets (megabytes of text) but only a few hundred distinct local ports.
-  const script = `awk '$1 ~ /^[0-9]+:$/ { split($2, a, ":"); print a[2], $4 }' /proc/net/tcp /proc/net/tcp6 | sort -u`;
-  const r = await execIn(ctx.docker, prober, ['sh', '-c', script]);
-  for (const m of r.stdout.matchAll(/^([0-9A-F]{4}) ([0-9A-F]{2})$/gim)) {
-    if (!listenOnly || m[2] === '0A') used.add(parseInt(m[1] ?? '0', 16));
+export async function readPorts(ctx: Ctx, prober: string): Promise<PortTable> {
+  const r = await execIn(ctx.docker, prober, ['sh', '-c', PORTS_SCRIPT]);
+  return parsePortTable(r.stdout);
+}
+
+/**
+ * Reduced to unique "port state" pairs inside the container: a busy host has tens of thousands
+ * of sockets (megabytes of text) but only a few hundred distinct local ports.
+ */
+export const PORTS_SCRIPT = `awk '$1 ~ /^[0-9]+:$/ { split($2, a, ":"); print a[2], $4 }' /proc/net/tcp /proc/net/tcp6 | sort -u`;
+
+/** The `port state` pairs (hex, as /proc/net/tcp writes them) that readPorts' script prints. */
+export function parsePortTable(text: string): PortTable {
+  const any = new Set<number>();
+  const listening = new Set<number>();
+  for (const m of text.matchAll(/^([0-9A-F]{4}) ([0-9A-F]{2})$/gim)) {
+    const port = parseInt(m[1] ?? '0', 16);
+    any.add(port);
+    if (m[2] === '0A') listening.add(port);
   }
-  return used;
+  return { any, listening };
 }
 
 /** Stops a container: SIGTERM, then SIGKILL after `timeoutMs`. Already stopped or gone is fine. */

@@ -3,7 +3,7 @@ import { nextName, pickHostPort, removeContainer } from './containers';
 import { LABELS, type Ctx } from './context';
 import { messageOf, statusOf } from './exec';
 import { upstreamFor } from './live';
-import type { DockerDeployOptions } from './types';
+import type { DockerDeployOptions, PortTable } from './types';
 
 export interface Launched {
   name: string;
@@ -28,10 +28,11 @@ export async function launch(
   opts: DockerDeployOptions,
   prober: string | undefined,
   existing: readonly Docker.ContainerInfo[],
+  ports?: PortTable,
 ): Promise<Launched> {
   const direct = ctx.proxy === 'none';
   let port = opts.port ?? 3000;
-  if (ctx.hostNet) port = direct || !prober ? ctx.publicPort : await pickHostPort(ctx, prober);
+  if (ctx.hostNet) port = direct || !prober ? ctx.publicPort : await pickHostPort(ctx, prober, ports);
   let name = nextName(ctx, opts.sha, existing);
   const env = envList(opts.env).filter((e) => !e.startsWith('PORT='));
   for (let attempt = 0; ; attempt++) {

@@ -4,7 +4,7 @@ import {
   everLive,
   keepRestarting,
   nameOf,
-  portsInUse,
+  readPorts,
   startExisting,
   stopContainer,
 } from './containers';
@@ -14,7 +14,7 @@ import { failedResult } from './exec';
 import { publicUrl, readLive, siteAddress, versionFromLabels, type Live } from './live';
 import { ensureProxy, renderSite, switchSite } from './proxy';
 import { afterSwitch, probe, proxyConfig } from './steps';
-import type { DockerDeployResult, DockerRollbackOptions, DockerVersion } from './types';
+import type { DockerDeployResult, DockerRollbackOptions, DockerVersion, PortTable } from './types';
 
 /**
  * Puts a retained (stopped) container back in service: start it, probe it healthy, point the
@@ -40,7 +40,7 @@ export async function rollbackDocker(opts: DockerRollbackOptions): Promise<Docke
         const named = opts.to ? all.filter((c) => nameOf(c) === opts.to) : [];
         const wasLive = known?.wasLive ?? (await everLive(ctx, named.length === 1 ? named : all));
         const target = pickTarget(all, wasLive, opts.to, live.version);
-        return rollbackLocked(ctx, nameOf(target), live, proxyNote, all);
+        return rollbackLocked(ctx, nameOf(target), live, proxyNote, all, known && live.ports);
       },
       opts.lockHeld,
     );
@@ -77,14 +77,16 @@ async function rollbackLocked(
   live: Live,
   proxyNote: string | undefined,
   all: readonly Docker.ContainerInfo[],
+  ports: PortTable | undefined,
 ): Promise<DockerDeployResult> {
   const direct = ctx.proxy === 'none';
-  // The ports the host listens on are read next to the inspect, not after it: the exec is the
-  // slowest read of a rollback, and which port matters is known only once both are in.
-  const [info, listening] = await Promise.all([
+  // The ports the host listens on: read with the state under the run's lock, or else next to the
+  // inspect, not after it: the exec is the slowest read of a rollback.
+  const [info, table] = await Promise.all([
     ctx.docker.getContainer(target).inspect(),
-    ctx.hostNet && !direct ? portsInUse(ctx, ctx.proxyName, true) : undefined,
+    ctx.hostNet && !direct ? (ports ?? readPorts(ctx, ctx.proxyName)) : undefined,
   ]);
+  const listening = table?.listening;
   const version = versionFromLabels(target, info.Config.Labels ?? {});
   const upstream = info.Config.Labels?.[LABELS.upstream];
   if (!version || !upstream) throw new Error(`${target} has no safe-deploy labels: cannot roll back to it`);

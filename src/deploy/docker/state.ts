@@ -1,4 +1,4 @@
-import { appContainers, everLive, nameOf } from './containers';
+import { appContainers, everLive, nameOf, readPorts } from './containers';
 import { connect } from './context';
 import { readLive, versionFromLabels } from './live';
 import type { DockerTargetOptions, DockerVersion, LiveSnapshot } from './types';
@@ -10,8 +10,15 @@ import type { DockerTargetOptions, DockerVersion, LiveSnapshot } from './types';
  */
 export async function readDockerState(
   opts: DockerTargetOptions,
+  withPorts = false,
 ): Promise<{ live?: DockerVersion; retained: DockerVersion[]; snapshot: LiveSnapshot }> {
   const ctx = await connect(opts);
+  // With the lock held, the port table read now (next to the state) still holds at the change.
+  // A proxy that is not running cannot be asked: the change reads the ports itself.
+  const ports =
+    withPorts && ctx.hostNet && ctx.proxy === 'caddy'
+      ? readPorts(ctx, ctx.proxyName).catch(() => undefined)
+      : undefined;
   const snapshot = await readLive(ctx);
   const live = snapshot.version;
   const all = await appContainers(ctx);
@@ -21,7 +28,7 @@ export async function readDockerState(
     .filter((c) => wasLive.has(nameOf(c)) || nameOf(c) === live?.container)
     .map((c) => versionFromLabels(nameOf(c), c.Labels))
     .filter((v): v is DockerVersion => v !== undefined);
-  return { live, retained, snapshot: { ...snapshot, containers: { all, wasLive } } };
+  return { live, retained, snapshot: { ...snapshot, containers: { all, wasLive }, ports: await ports } };
 }
 
 /** Reaches the host (ping; over SSH the host key is checked first) and changes nothing. */

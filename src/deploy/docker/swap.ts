@@ -49,7 +49,15 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
   const previous = live.version;
   ctx.log(previous ? `live: ${previous.sha.slice(0, 7)} in ${previous.container}` : 'live: nothing yet');
   if (ctx.signal?.aborted) throw new Error('cancelled before the new container started; nothing changed');
-  const launched = await launch(ctx, opts, ctx.proxyName, await appContainers(ctx));
+  // Read under the lock the run still holds, the state read's containers and ports stand.
+  const known = opts.lockHeld && live === opts.known ? live : undefined;
+  const launched = await launch(
+    ctx,
+    opts,
+    ctx.proxyName,
+    known?.containers?.all ?? (await appContainers(ctx)),
+    known?.ports,
+  );
   const current: DockerVersion = { sha: opts.sha, image: opts.image, container: launched.name };
   ctx.log(`started ${launched.name}; probing ${launched.healthUrl}`);
   let switched = false;

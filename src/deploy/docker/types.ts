@@ -47,6 +47,12 @@ export interface DockerTargetOptions {
   log?: (line: string) => void;
 }
 
+/** Local TCP ports on the host's network with any socket, and those listening (state 0A). */
+export interface PortTable {
+  any: ReadonlySet<number>;
+  listening: ReadonlySet<number>;
+}
+
 /** What is live, as read from the proxy's site file: shared by a run's state read and its deploy. */
 export interface LiveSnapshot {
   version?: DockerVersion;
@@ -55,6 +61,11 @@ export interface LiveSnapshot {
   upstream?: string;
   /** The app's containers and which of them were ever live, read with it (by the state read). */
   containers?: { all: readonly Docker.ContainerInfo[]; wasLive: ReadonlySet<string> };
+  /**
+   * The host's ports (network: host, read in the proxy), read with it under a lock the run holds:
+   * the deploy picks a free port, a rollback checks its container's, without another exec.
+   */
+  ports?: PortTable;
 }
 
 /** How a deploy or rollback relates to the lock and the state read before it. */

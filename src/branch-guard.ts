@@ -1,4 +1,3 @@
-import { minimatch } from 'minimatch';
 import type { RunContext } from './context';
 
 export interface DeployDecision {
@@ -15,7 +14,7 @@ export interface DeployDecision {
  * touch production). Other events deploy only from branches matching `deploy-on`, which defaults to
  * the repository's default branch.
  */
-export function decideDeploy(ctx: RunContext, deployOn: string[] | undefined): DeployDecision {
+export async function decideDeploy(ctx: RunContext, deployOn: string[] | undefined): Promise<DeployDecision> {
   if (ctx.isPullRequest) {
     return {
       mayPush: false,
@@ -31,7 +30,17 @@ export function decideDeploy(ctx: RunContext, deployOn: string[] | undefined): D
       reason: `${ctx.ref || 'this ref'} is not a branch; deploy-on lists branches (${patterns.join(', ')})`,
     };
   }
-  if (!patterns.some((p) => minimatch(ctx.branch!, p))) {
+  const branch = ctx.branch;
+  // minimatch is ~140 KB of code to load on every run; a plain branch name (the default, and most
+  // deploy-on lists) means the same to it as to ===, so it is loaded only for a glob.
+  const matches = patterns.every(isPlain)
+    ? (p: string): boolean => p === branch
+    : (
+        (m) =>
+        (p: string): boolean =>
+          m(branch, p)
+      )((await import('minimatch')).minimatch);
+  if (!patterns.some(matches)) {
     return {
       mayPush: true,
       mayDeploy: false,
@@ -40,3 +49,6 @@ export function decideDeploy(ctx: RunContext, deployOn: string[] | undefined): D
   }
   return { mayPush: true, mayDeploy: true };
 }
+
+/** No character minimatch gives a meaning (globs, classes, braces, extglobs, escapes, `#` comments). */
+export const isPlain = (pattern: string): boolean => !/[*?[\]{}()!+@\\#]/.test(pattern);

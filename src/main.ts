@@ -63,7 +63,7 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   report.dryRun = inputs.dryRun;
   const ctx = readRunContext();
   report.ctx = ctx;
-  const decision = decideDeploy(ctx, inputs.deployOn);
+  const decision = await decideDeploy(ctx, inputs.deployOn);
   report.decision = decision;
   const pipeline = new Pipeline(log, signal);
   report.records = pipeline.records;

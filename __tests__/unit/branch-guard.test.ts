@@ -1,4 +1,5 @@
-import { decideDeploy } from '../../src/branch-guard';
+import { minimatch } from 'minimatch';
+import { decideDeploy, isPlain } from '../../src/branch-guard';
 import { readRunContext } from '../../src/context';
 
 const SHA = 'a'.repeat(40);
@@ -6,8 +7,8 @@ const ctx = (env: Record<string, string>) =>
   readRunContext({ GITHUB_SHA: SHA, GITHUB_EVENT_NAME: 'push', ...env });
 
 describe('decideDeploy', () => {
-  test('pull requests never push or deploy', () => {
-    const d = decideDeploy(
+  test('pull requests never push or deploy', async () => {
+    const d = await decideDeploy(
       ctx({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/1/merge', GITHUB_HEAD_REF: 'main' }),
       ['**'],
     );
@@ -18,22 +19,46 @@ describe('decideDeploy', () => {
     });
   });
 
-  test('the default branch deploys by default; others build and push only', () => {
-    expect(decideDeploy(ctx({ GITHUB_REF: 'refs/heads/main' }), undefined).mayDeploy).toBe(true);
-    const other = decideDeploy(ctx({ GITHUB_REF: 'refs/heads/feature/x' }), undefined);
+  test('the default branch deploys by default; others build and push only', async () => {
+    expect((await decideDeploy(ctx({ GITHUB_REF: 'refs/heads/main' }), undefined)).mayDeploy).toBe(true);
+    const other = await decideDeploy(ctx({ GITHUB_REF: 'refs/heads/feature/x' }), undefined);
     expect(other).toMatchObject({ mayPush: true, mayDeploy: false });
     expect(other.reason).toBe('branch feature/x does not match deploy-on (main)');
   });
 
-  test('deploy-on globs', () => {
-    expect(decideDeploy(ctx({ GITHUB_REF: 'refs/heads/release/1.2' }), ['main', 'release/*']).mayDeploy).toBe(
-      true,
+  test('deploy-on globs', async () => {
+    expect(
+      (await decideDeploy(ctx({ GITHUB_REF: 'refs/heads/release/1.2' }), ['main', 'release/*'])).mayDeploy,
+    ).toBe(true);
+    expect((await decideDeploy(ctx({ GITHUB_REF: 'refs/heads/release/1/2' }), ['release/*'])).mayDeploy).toBe(
+      false,
     );
-    expect(decideDeploy(ctx({ GITHUB_REF: 'refs/heads/release/1/2' }), ['release/*']).mayDeploy).toBe(false);
   });
 
-  test('a tag is not a branch', () => {
-    expect(decideDeploy(ctx({ GITHUB_REF: 'refs/tags/v1' }), undefined)).toMatchObject({
+  // Plain names skip loading minimatch: for them, === must decide as minimatch would.
+  test.each([
+    ['main', 'main'],
+    ['main', 'Main'],
+    ['release/1.2', 'release/1.2'],
+    ['release/1.2', 'release/1.3'],
+    ['feature/x', 'feature'],
+    ['a.b', 'a-b'],
+    ['déploiement', 'déploiement'],
+    ['v1.0', 'v1.0/'],
+    ['x', './x'],
+  ])('branch %j, plain pattern %j: the same answer as minimatch', async (branch, pattern) => {
+    expect(isPlain(pattern)).toBe(true);
+    const d = await decideDeploy(ctx({ GITHUB_REF: `refs/heads/${branch}` }), [pattern]);
+    expect(d.mayDeploy).toBe(minimatch(branch, pattern));
+  });
+
+  test.each(['release/*', 'v?', '[ab]', '{a,b}', '!main', '+(a)', '@(a)', 'a\\*', '#main'])(
+    '%j is a glob: minimatch decides',
+    (pattern) => expect(isPlain(pattern)).toBe(false),
+  );
+
+  test('a tag is not a branch', async () => {
+    expect(await decideDeploy(ctx({ GITHUB_REF: 'refs/tags/v1' }), undefined)).toMatchObject({
       mayDeploy: false,
       mayPush: true,
     });

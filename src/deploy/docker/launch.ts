@@ -28,11 +28,11 @@ export async function launch(
   opts: DockerDeployOptions,
   prober: string | undefined,
   existing: readonly Docker.ContainerInfo[],
-  ports?: PortTable,
+  ports?: Promise<PortTable | undefined>,
 ): Promise<Launched> {
   const direct = ctx.proxy === 'none';
   let port = opts.port ?? 3000;
-  if (ctx.hostNet) port = direct || !prober ? ctx.publicPort : await pickHostPort(ctx, prober, ports);
+  if (ctx.hostNet) port = direct || !prober ? ctx.publicPort : await pickHostPort(ctx, prober, await ports);
   let name = nextName(ctx, opts.sha, existing);
   const env = envList(opts.env).filter((e) => !e.startsWith('PORT='));
   for (let attempt = 0; ; attempt++) {

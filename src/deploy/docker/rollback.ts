@@ -77,14 +77,15 @@ async function rollbackLocked(
   live: Live,
   proxyNote: string | undefined,
   all: readonly Docker.ContainerInfo[],
-  ports: PortTable | undefined,
+  ports: Promise<PortTable | undefined> | undefined,
 ): Promise<DockerDeployResult> {
   const direct = ctx.proxy === 'none';
   // The ports the host listens on: read with the state under the run's lock, or else next to the
   // inspect, not after it: the exec is the slowest read of a rollback.
+  const portTable = async (): Promise<PortTable> => (await ports) ?? readPorts(ctx, ctx.proxyName);
   const [info, table] = await Promise.all([
     ctx.docker.getContainer(target).inspect(),
-    ctx.hostNet && !direct ? (ports ?? readPorts(ctx, ctx.proxyName)) : undefined,
+    ctx.hostNet && !direct ? portTable() : undefined,
   ]);
   const listening = table?.listening;
   const version = versionFromLabels(target, info.Config.Labels ?? {});

@@ -14,7 +14,8 @@ export async function readDockerState(
 ): Promise<{ live?: DockerVersion; retained: DockerVersion[]; snapshot: LiveSnapshot }> {
   const ctx = await connect(opts);
   // With the lock held, the port table read now (next to the state) still holds at the change.
-  // A proxy that is not running cannot be asked: the change reads the ports itself.
+  // A proxy that is not running cannot be asked: the change reads the ports itself. Not awaited
+  // here: the decision does not need it, and the exec is the slowest of these reads.
   const ports =
     withPorts && ctx.hostNet && ctx.proxy === 'caddy'
       ? readPorts(ctx, ctx.proxyName).catch(() => undefined)
@@ -28,7 +29,7 @@ export async function readDockerState(
     .filter((c) => wasLive.has(nameOf(c)) || nameOf(c) === live?.container)
     .map((c) => versionFromLabels(nameOf(c), c.Labels))
     .filter((v): v is DockerVersion => v !== undefined);
-  return { live, retained, snapshot: { ...snapshot, containers: { all, wasLive }, ports: await ports } };
+  return { live, retained, snapshot: { ...snapshot, containers: { all, wasLive }, ports } };
 }
 
 /** Reaches the host (ping; over SSH the host key is checked first) and changes nothing. */

@@ -64,8 +64,9 @@ export interface LiveSnapshot {
   /**
    * The host's ports (network: host, read in the proxy), read with it under a lock the run holds:
    * the deploy picks a free port, a rollback checks its container's, without another exec.
+   * Undefined (or resolving to undefined) when they could not be read then.
    */
-  ports?: PortTable;
+  ports?: Promise<PortTable | undefined>;
 }
 
 /** How a deploy or rollback relates to the lock and the state read before it. */

@@ -49,7 +49,11 @@ export async function probeUrl(opts: UrlCheckOptions): Promise<UrlCheck> {
       if (accept(res.status)) return { ...check, ok: true, elapsedMs: Date.now() - started };
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      check.lastError = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+      // An attempt cut short by the check's own deadline (not the 5 s a probe may take) says
+      // nothing about the app: what the attempt before it saw stays the reason.
+      const cutShort = remaining < 5_000 && err instanceof Error && err.name === 'TimeoutError';
+      if (!cutShort || check.probes === 1)
+        check.lastError = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
     }
     const elapsed = Date.now() - started;
     if (elapsed >= timeoutMs) {

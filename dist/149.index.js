@@ -14,6 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
   closeSshConnections: () => (/* reexport */ closeSshConnections),
   deployDocker: () => (/* reexport */ deployDocker),
   dockerFromHost: () => (/* reexport */ dockerFromHost),
+  holdDockerLock: () => (/* reexport */ holdDockerLock),
   hostLabel: () => (/* reexport */ hostLabel),
   pingOrExplain: () => (/* reexport */ pingOrExplain),
   preflightDocker: () => (/* reexport */ preflightDocker),
@@ -277,10 +278,10 @@ function demux(raw) {
     return { stdout: text(out), stderr: text(err), both: text(both) };
 }
 /** Runs a command inside a running container and returns its output and exit code. */
-async function execIn(docker, container, cmd, timeoutMs = 30_000) {
+async function execIn(docker, container, cmd, timeoutMs = 30_000, env) {
     const exec = await docker
         .getContainer(container)
-        .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+        .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, ...(env && { Env: env }) });
     const stream = await exec.start({ hijack: true, stdin: false });
     const chunks = [];
     await new Promise((resolve, reject) => {
@@ -760,6 +761,32 @@ async function writeSite(docker, proxy, file, content) {
 async function removeSite(docker, proxy, file) {
     await execIn(docker, proxy, ['rm', '-f', file]);
 }
+/**
+ * The switch as one exec: write the site file (under a temporary name, then renamed, so Caddy
+ * never reads half a file) and reload. One round trip to the engine instead of an archive upload
+ * and then an exec: ~50 ms off every deploy and rollback (bench/rollback --trace-docker). The
+ * content travels in the exec's environment, which is fine: a site file holds an address, an
+ * upstream and a version, never a secret. Pure, so its argv is table-tested.
+ */
+function switchSiteExec(file, content) {
+    // Exit 97 (not a code caddy uses) tells a file that could not be written from a rejected config.
+    const script = `{ printf '%s' "$SAFE_DEPLOY_SITE" > "$1.new" && mv -f "$1.new" "$1"; } || exit ${WRITE_FAILED}; exec ${RELOAD.join(' ')}`;
+    return { cmd: ['sh', '-c', script, 'switch-site', file], env: [`SAFE_DEPLOY_SITE=${content}`] };
+}
+/**
+ * Points the proxy at a new upstream: the site file and a graceful reload. A file that cannot be
+ * written or a config Caddy rejects fails with Caddy's own last line; the running config stays.
+ */
+async function switchSite(docker, proxy, file, content) {
+    const { cmd, env } = switchSiteExec(file, content);
+    const r = await execIn(docker, proxy, cmd, 30_000, env);
+    const why = lastLine(r.stderr || r.stdout);
+    if (r.exitCode === WRITE_FAILED)
+        throw new Error(`could not write ${file} in ${proxy}: ${why}`);
+    if (r.exitCode !== 0)
+        throw new Error(`caddy reload in ${proxy} failed (exit ${r.exitCode}): ${why}`);
+}
+const WRITE_FAILED = 97;
 /** Graceful reload; a config Caddy rejects leaves the running one in place, and we say why. */
 async function reloadProxy(docker, proxy) {
     const r = await execIn(docker, proxy, RELOAD);
@@ -910,9 +937,8 @@ async function ensureNetwork(ctx) {
     ctx.log(`creating network ${ctx.network}`);
     await ctx.docker.createNetwork({ Name: ctx.network, Driver: 'bridge', CheckDuplicate: true });
 }
-/** Runs `fn` holding the app+environment lock; it is released on every path. */
-async function withLock(ctx, fn) {
-    const release = await acquireLock(ctx.docker, {
+function takeLock(ctx) {
+    return acquireLock(ctx.docker, {
         name: ctx.lock,
         // The proxy image (or, with proxy: none, the probe image): it has the shell the lease runs in.
         image: ctx.proxyImage,
@@ -923,6 +949,22 @@ async function withLock(ctx, fn) {
         signal: ctx.signal,
         log: ctx.log,
     });
+}
+/**
+ * Takes the app+environment lock for a span the caller ends: read what is live, decide, change
+ * it (deploy or rollback with `lockHeld`). What the decision saw is then what the change finds,
+ * with no second read under the lock; the lock container starts while the state is read.
+ */
+async function holdDockerLock(opts) {
+    const ctx = await connect(opts);
+    await ensureImage(ctx, ctx.proxyImage);
+    return takeLock(ctx);
+}
+/** Runs `fn` holding the app+environment lock (unless the caller holds it); released on every path. */
+async function withLock(ctx, fn, held = false) {
+    if (held)
+        return fn();
+    const release = await takeLock(ctx);
     try {
         return await fn();
     }
@@ -967,8 +1009,8 @@ function nextName(ctx, sha, existing) {
  * runner may be another machine; ports promised to stopped safe-deploy containers are skipped too,
  * so a rollback can restart one on its old port.
  */
-async function pickHostPort(ctx, prober) {
-    const used = await portsInUse(ctx, prober, false);
+async function pickHostPort(ctx, prober, known) {
+    const used = new Set((known ?? (await readPorts(ctx, prober))).any);
     const labelled = await ctx.docker.listContainers({ all: true, filters: { label: [LABELS.port] } });
     for (const c of labelled)
         used.add(Number(c.Labels[LABELS.port]));
@@ -982,19 +1024,28 @@ async function pickHostPort(ctx, prober) {
 }
 /**
  * Local TCP ports in the prober's network namespace (the host's, on `network: host`): every
- * socket, or only listening ones (state 0A; a TIME_WAIT left by the proxy does not block a bind).
+ * socket, and the listening ones (state 0A; a TIME_WAIT left by the proxy does not block a bind).
  */
-async function portsInUse(ctx, prober, listenOnly) {
-    const used = new Set();
-    // Reduced to unique "port state" pairs inside the container: a busy host has tens of thousands
-    // of sockets (megabytes of text) but only a few hundred distinct local ports.
-    const script = `awk '$1 ~ /^[0-9]+:$/ { split($2, a, ":"); print a[2], $4 }' /proc/net/tcp /proc/net/tcp6 | sort -u`;
-    const r = await execIn(ctx.docker, prober, ['sh', '-c', script]);
-    for (const m of r.stdout.matchAll(/^([0-9A-F]{4}) ([0-9A-F]{2})$/gim)) {
-        if (!listenOnly || m[2] === '0A')
-            used.add(parseInt(m[1] ?? '0', 16));
+async function readPorts(ctx, prober) {
+    const r = await execIn(ctx.docker, prober, ['sh', '-c', PORTS_SCRIPT]);
+    return parsePortTable(r.stdout);
+}
+/**
+ * Reduced to unique "port state" pairs inside the container: a busy host has tens of thousands
+ * of sockets (megabytes of text) but only a few hundred distinct local ports.
+ */
+const PORTS_SCRIPT = `awk '$1 ~ /^[0-9]+:$/ { split($2, a, ":"); print a[2], $4 }' /proc/net/tcp /proc/net/tcp6 | sort -u`;
+/** The `port state` pairs (hex, as /proc/net/tcp writes them) that readPorts' script prints. */
+function parsePortTable(text) {
+    const any = new Set();
+    const listening = new Set();
+    for (const m of text.matchAll(/^([0-9A-F]{4}) ([0-9A-F]{2})$/gim)) {
+        const port = parseInt(m[1] ?? '0', 16);
+        any.add(port);
+        if (m[2] === '0A')
+            listening.add(port);
     }
-    return used;
+    return { any, listening };
 }
 /** Stops a container: SIGTERM, then SIGKILL after `timeoutMs`. Already stopped or gone is fine. */
 async function stopContainer(ctx, name, timeoutMs) {
@@ -1078,10 +1129,13 @@ async function startExisting(ctx, name) {
 
 
 /**
- * `known`: a snapshot this run read earlier (before taking the lock). The site file is read again
- * (one archive call); unchanged, the snapshot stands, with no container inspected again.
+ * `known`: a snapshot this run read earlier. Read under the lock the run still holds (`held`), it
+ * stands as is. Read before the lock, the site file is read again (one archive call); unchanged,
+ * the snapshot stands, with no container inspected again.
  */
-async function readLive(ctx, known) {
+async function readLive(ctx, known, held = false) {
+    if (known && held)
+        return known;
     if (ctx.proxy === 'none') {
         const running = (await appContainers(ctx)).find((c) => c.State === 'running');
         return { version: running ? versionFromLabels(nameOf(running), running.Labels) : undefined };
@@ -1148,11 +1202,11 @@ function envList(env) {
  * Creates and starts the new version's container, without a restart policy: until it is proved
  * healthy a crash must leave it exited (with its exit code), not restarting in a loop.
  */
-async function launch(ctx, opts, prober, existing) {
+async function launch(ctx, opts, prober, existing, ports) {
     const direct = ctx.proxy === 'none';
     let port = opts.port ?? 3000;
     if (ctx.hostNet)
-        port = direct || !prober ? ctx.publicPort : await pickHostPort(ctx, prober);
+        port = direct || !prober ? ctx.publicPort : await pickHostPort(ctx, prober, await ports);
     let name = nextName(ctx, opts.sha, existing);
     const env = envList(opts.env).filter((e) => !e.startsWith('PORT='));
     for (let attempt = 0;; attempt++) {
@@ -1588,7 +1642,7 @@ async function deployDocker(opts) {
         c.log(`deploying ${opts.image} (${opts.sha.slice(0, 7)}) as ${c.app} (${c.environment})`);
         await ensureImage(c, opts.image);
         await ensureImage(c, c.proxyImage); // the proxy, or (proxy: none) the container probes run in
-        return await withLock(c, () => (c.proxy === 'none' ? deployDirect(c, opts) : deployProxied(c, opts)));
+        return await withLock(c, () => (c.proxy === 'none' ? deployDirect(c, opts) : deployProxied(c, opts)), opts.lockHeld);
     }
     catch (err) {
         return failedResult(err, opts.signal);
@@ -1598,12 +1652,14 @@ async function deployProxied(ctx, opts) {
     await ensureNetwork(ctx);
     const proxyState = await ensureProxy(ctx.docker, proxyConfig(ctx));
     const proxyNote = proxyState.action === 'none' ? undefined : proxyState.note;
-    const live = await readLive(ctx, opts.known);
+    const live = await readLive(ctx, opts.known, opts.lockHeld);
     const previous = live.version;
     ctx.log(previous ? `live: ${previous.sha.slice(0, 7)} in ${previous.container}` : 'live: nothing yet');
     if (ctx.signal?.aborted)
         throw new Error('cancelled before the new container started; nothing changed');
-    const launched = await launch(ctx, opts, ctx.proxyName, await appContainers(ctx));
+    // Read under the lock the run still holds, the state read's containers and ports stand.
+    const known = opts.lockHeld && live === opts.known ? live : undefined;
+    const launched = await launch(ctx, opts, ctx.proxyName, known?.containers?.all ?? (await appContainers(ctx)), known?.ports);
     const current = { sha: opts.sha, image: opts.image, container: launched.name };
     ctx.log(`started ${launched.name}; probing ${launched.healthUrl}`);
     let switched = false;
@@ -1617,8 +1673,7 @@ async function deployProxied(ctx, opts) {
             return { ...(await failedHealth(ctx, launched.name, health, previous)), proxyNote };
         const site = renderSite(siteAddress(ctx), { upstream: launched.upstream, ...current });
         try {
-            await writeSite(ctx.docker, ctx.proxyName, ctx.site, site);
-            await reloadProxy(ctx.docker, ctx.proxyName);
+            await switchSite(ctx.docker, ctx.proxyName, ctx.site, site);
         }
         catch (err) {
             if (!(await proxyRunning(ctx.docker, ctx.proxyName)))
@@ -1732,15 +1787,17 @@ async function rollbackDocker(opts) {
             const direct = ctx.proxy === 'none';
             const proxyState = direct ? undefined : await ensureProxy(ctx.docker, proxyConfig(ctx));
             const proxyNote = proxyState && proxyState.action !== 'none' ? proxyState.note : undefined;
-            // One read of what is live (the run's earlier snapshot when the site file is unchanged).
-            const live = await readLive(ctx, opts.known);
-            const all = await appContainers(ctx);
+            // One read of what is live (the run's earlier snapshot when it still holds).
+            const live = await readLive(ctx, opts.known, opts.lockHeld);
+            // Read under the lock the run still holds, the state read's list of containers stands.
+            const known = opts.lockHeld && live === opts.known ? live.containers : undefined;
+            const all = known?.all ?? (await appContainers(ctx));
             // A named container needs only its own mark checked; a search needs every one's.
             const named = opts.to ? all.filter((c) => nameOf(c) === opts.to) : [];
-            const wasLive = await everLive(ctx, named.length === 1 ? named : all);
+            const wasLive = known?.wasLive ?? (await everLive(ctx, named.length === 1 ? named : all));
             const target = pickTarget(all, wasLive, opts.to, live.version);
-            return rollbackLocked(ctx, nameOf(target), live, proxyNote);
-        });
+            return rollbackLocked(ctx, nameOf(target), live, proxyNote, all, known && live.ports);
+        }, opts.lockHeld);
     }
     catch (err) {
         return failedResult(err, opts.signal);
@@ -1760,9 +1817,16 @@ function pickTarget(all, wasLive, to, live) {
     }
     return found;
 }
-async function rollbackLocked(ctx, target, live, proxyNote) {
+async function rollbackLocked(ctx, target, live, proxyNote, all, ports) {
     const direct = ctx.proxy === 'none';
-    const info = await ctx.docker.getContainer(target).inspect();
+    // The ports the host listens on: read with the state under the run's lock, or else next to the
+    // inspect, not after it: the exec is the slowest read of a rollback.
+    const portTable = async () => (await ports) ?? readPorts(ctx, ctx.proxyName);
+    const [info, table] = await Promise.all([
+        ctx.docker.getContainer(target).inspect(),
+        ctx.hostNet && !direct ? portTable() : undefined,
+    ]);
+    const listening = table?.listening;
     const version = versionFromLabels(target, info.Config.Labels ?? {});
     const upstream = info.Config.Labels?.[LABELS.upstream];
     if (!version || !upstream)
@@ -1770,10 +1834,11 @@ async function rollbackLocked(ctx, target, live, proxyNote) {
     const prober = direct ? await startProber(ctx) : ctx.proxyName;
     try {
         const port = Number(upstream.slice(upstream.lastIndexOf(':') + 1));
-        if (ctx.hostNet && !direct && !info.State.Running && (await portsInUse(ctx, prober, true)).has(port)) {
+        if (!info.State.Running && listening?.has(port)) {
             throw new Error(`${target} would listen on port ${port}, which something else holds now`);
         }
-        const running = (await appContainers(ctx)).filter((c) => c.State === 'running' && nameOf(c) !== target);
+        // Read under the lock by the caller: no other run can have started or stopped one since.
+        const running = all.filter((c) => c.State === 'running' && nameOf(c) !== target);
         if (direct)
             for (const c of running)
                 await stopContainer(ctx, nameOf(c), ctx.drainMs);
@@ -1801,8 +1866,7 @@ async function rollbackLocked(ctx, target, live, proxyNote) {
             };
         }
         if (!direct) {
-            await writeSite(ctx.docker, ctx.proxyName, ctx.site, renderSite(siteAddress(ctx), { upstream, ...version }));
-            await reloadProxy(ctx.docker, ctx.proxyName);
+            await switchSite(ctx.docker, ctx.proxyName, ctx.site, renderSite(siteAddress(ctx), { upstream, ...version }));
             ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
         }
         await keepRestarting(ctx, target); // the same restart policy as a fresh container once live
@@ -1840,8 +1904,14 @@ async function rollbackLocked(ctx, target, live, proxyNote) {
  * version (from the proxy) and every version whose container it still has (retained for rollback),
  * newest first.
  */
-async function readDockerState(opts) {
+async function readDockerState(opts, withPorts = false) {
     const ctx = await connect(opts);
+    // With the lock held, the port table read now (next to the state) still holds at the change.
+    // A proxy that is not running cannot be asked: the change reads the ports itself. Not awaited
+    // here: the decision does not need it, and the exec is the slowest of these reads.
+    const ports = withPorts && ctx.hostNet && ctx.proxy === 'caddy'
+        ? readPorts(ctx, ctx.proxyName).catch(() => undefined)
+        : undefined;
     const snapshot = await readLive(ctx);
     const live = snapshot.version;
     const all = await appContainers(ctx);
@@ -1851,7 +1921,7 @@ async function readDockerState(opts) {
         .filter((c) => wasLive.has(nameOf(c)) || nameOf(c) === live?.container)
         .map((c) => versionFromLabels(nameOf(c), c.Labels))
         .filter((v) => v !== undefined);
-    return { live, retained, snapshot };
+    return { live, retained, snapshot: { ...snapshot, containers: { all, wasLive }, ports } };
 }
 /** Reaches the host (ping; over SSH the host key is checked first) and changes nothing. */
 async function preflightDocker(opts) {
@@ -1860,6 +1930,7 @@ async function preflightDocker(opts) {
 
 ;// CONCATENATED MODULE: ./src/deploy/docker/index.ts
 /** The `deploy-to: docker` engine: one entry point for the pipeline, independent of inputs. */
+
 
 
 

@@ -44,7 +44,11 @@ async function probeUrl(opts) {
         }
         catch (err) {
             const cause = err.cause;
-            check.lastError = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+            // An attempt cut short by the check's own deadline (not the 5 s a probe may take) says
+            // nothing about the app: what the attempt before it saw stays the reason.
+            const cutShort = remaining < 5_000 && err instanceof Error && err.name === 'TimeoutError';
+            if (!cutShort || check.probes === 1)
+                check.lastError = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
         }
         const elapsed = Date.now() - started;
         if (elapsed >= timeoutMs) {

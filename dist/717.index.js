@@ -55,7 +55,7 @@ function commandTarget(c) {
         // Nothing to reach ahead: the user's command is the target.
         preflight: async () => undefined,
         where: 'deploy-command',
-        state: async () => ({ live: c.live, retained: [] }),
+        state: async () => ({ live: await c.live(), retained: [] }),
         deploy: (v, live) => run('deploy-command', c.deployCommand, v, live),
         restore: (v, failed) => c.rollbackCommand
             ? run('rollback-command', c.rollbackCommand, v, failed)
@@ -101,15 +101,20 @@ function dockerTarget(config) {
      * otherwise the image runs again in a new container.
      */
     const retained = (v, live) => v.container && v.container !== live?.container ? v.container : undefined;
-    /** The live state read by `state()`, handed to the deploy that follows (re-validated under the lock). */
+    /**
+     * The live state read by `state()`, handed to the deploy that follows: as is while `lock()` is
+     * held (nothing can have changed it), else re-validated under the deploy's own lock.
+     */
     let snapshot;
+    let held = false;
     const put = async (v, live, signal, known) => {
         const container = retained(v, live);
         return outcome(container
-            ? await (0,docker.rollbackDocker)({ ...c, signal, to: container, known })
+            ? await (0,docker.rollbackDocker)({ ...c, signal, to: container, known, lockHeld: held })
             : await (0,docker.deployDocker)({
                 ...c,
                 signal,
+                lockHeld: held,
                 image: v.image,
                 sha: v.sha,
                 known,
@@ -137,7 +142,7 @@ function dockerTarget(config) {
         const container = retained(v, failed);
         let first;
         if (container) {
-            first = outcome(await (0,docker.rollbackDocker)({ ...c, signal: undefined, to: container }));
+            first = outcome(await (0,docker.rollbackDocker)({ ...c, signal: undefined, to: container, lockHeld: held }));
             if (first.ok || first.cancelled || !v.image)
                 return first;
             c.log?.(`could not put ${container} back (${first.detail}); running ${v.image} in a new container`);
@@ -145,6 +150,7 @@ function dockerTarget(config) {
         const again = outcome(await (0,docker.deployDocker)({
             ...c,
             signal: undefined,
+            lockHeld: held,
             image: v.image,
             sha: v.sha,
             port: c.port,
@@ -174,8 +180,17 @@ function dockerTarget(config) {
         kind: 'docker',
         where: c.where,
         preflight: () => (0,docker.preflightDocker)(c),
+        lock: async () => {
+            const release = await (0,docker.holdDockerLock)(c);
+            held = true;
+            return async () => {
+                held = false;
+                snapshot = undefined; // read under a lock no longer held
+                await release();
+            };
+        },
         state: async () => {
-            const s = await (0,docker.readDockerState)(c);
+            const s = await (0,docker.readDockerState)(c, held);
             snapshot = s.snapshot;
             return s;
         },
@@ -1336,7 +1351,9 @@ function createKubernetesTarget(inputs, ctx, signal, log) {
     });
 }
 /** The deploy target the inputs name, configured once for deploy, verify and rollback. */
-function createTarget(inputs, ctx, history, signal, log, kubernetes) {
+function createTarget(inputs, ctx, 
+/** GitHub's deployment history: what the command target (which has no host to ask) knows as live. */
+history, signal, log, kubernetes) {
     const d = inputs.deploy;
     const v = inputs.verify;
     if (d.deployTo === 'kubernetes')
@@ -1347,8 +1364,7 @@ function createTarget(inputs, ctx, history, signal, log, kubernetes) {
             rollbackCommand: d.rollbackCommand,
             environment: inputs.environment,
             cwd: inputs.workingDirectory,
-            live: history.live,
-            history: history.known,
+            live: async () => (await history).live,
             repository: inputs.build.image,
             // The app's address for the url output and GitHub's environment_url: health-url's origin.
             url: v.healthUrl ? new URL(v.healthUrl).origin : undefined,

@@ -1250,7 +1250,7 @@ function globFiles(root, patterns) {
             }
             else if (entry.isFile()) {
                 const r = external_node_path_default().relative(root, full).split((external_node_path_default()).sep).join('/');
-                if (rel.some((p) => (0,esm/* minimatch */.xF)(r, p, { dot: true })))
+                if (rel.some((p) => (0,esm.minimatch)(r, p, { dot: true })))
                     found.push(full);
             }
         }

@@ -6,8 +6,6 @@ exports.modules = {
 /***/ 89982:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
@@ -72,11 +70,34 @@ function mergeKnown(...sources) {
 /** Reads what is live, decides what goes live (and whether that is a rollback), then does it. */
 async function runDeploy(o) {
     await o.target.preflight();
+    // Held from before the read of what is live until the change is done (a dry run changes
+    // nothing and takes no lock): the decision and the change see the same state.
+    let release;
+    try {
+        release = o.dryRun ? undefined : await o.target.lock?.();
+    }
+    catch (err) {
+        return {
+            where: o.target.where,
+            status: 'failed',
+            detail: err instanceof Error ? err.message : String(err),
+            hint: 'Nothing changed: the version that was live keeps serving.',
+        };
+    }
+    try {
+        return await decideAndPut(o);
+    }
+    finally {
+        await release?.().catch((err) => o.log.warn(`could not release the deploy lock: ${err instanceof Error ? err.message : String(err)}`));
+    }
+}
+async function decideAndPut(o) {
     const base = { where: o.target.where };
     const state = await o.target.state();
     let release;
     try {
-        release = resolveRelease(o.request, { live: state.live, known: mergeKnown(state.retained, o.history) });
+        const history = await o.history;
+        release = resolveRelease(o.request, { live: state.live, known: mergeKnown(state.retained, history) });
     }
     catch (err) {
         if (!(err instanceof ReleaseError))

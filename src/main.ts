@@ -70,13 +70,25 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   report.records = pipeline.records;
   await openGitHub(report, inputs, ctx, decision);
 
+  // A re-run of an old run (or a second environment) finds its image already built and gated. The
+  // registry is asked first, and answers while the target's code loads and preflight reaches it
+  // (neither needs the other's answer): a re-run that rolls back waits for one round trip, not
+  // two in a row.
+  const rollbackTo = inputs.rollback.rollbackTo;
+  const b = inputs.build;
+  const build = b.image && !rollbackTo ? await import('./stages/build') : undefined;
+  const access = build ? build.registryAccess(b, log) : undefined;
+  const looking =
+    build && access && b.rebuild === 'auto' && decision.mayPush
+      ? build.findPriorBuild(b, ctx.sha, access, log)
+      : undefined;
+
   // On a cluster, one target per run serves the migration Job and the deploy; made now, it loads
   // the Kubernetes client while gate and build run.
   const cluster =
     inputs.deploy.deployTo === 'kubernetes' && decision.mayDeploy
       ? (await import('./stages/target')).createKubernetesTarget(inputs, ctx, signal, log)
       : undefined;
-  const rollbackTo = inputs.rollback.rollbackTo;
   if (rollbackTo) {
     const why = `rollback-to ${rollbackTo}: deploying an already-built version`;
     pipeline.skip('gate', why);
@@ -97,15 +109,7 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   // The deploy target is reached before anything changes: no push, no migration for a host that
   // cannot be deployed to.
   if (!(await preflight(report, inputs, ctx, decision, pipeline, signal, cluster))) return;
-
-  // A re-run of an old run (or a second environment) finds its image already built and gated.
-  const b = inputs.build;
-  const build = b.image ? await import('./stages/build') : undefined;
-  const access = build ? build.registryAccess(b, log) : undefined;
-  const prior =
-    build && access && b.rebuild === 'auto' && decision.mayPush
-      ? await build.findPriorBuild(b, ctx.sha, access, log)
-      : undefined;
+  const prior = await looking;
 
   const g = inputs.gate;
   if (prior?.gatePassed)

@@ -19,6 +19,16 @@ export interface Revision {
   failed: boolean;
 }
 
+/**
+ * The label selector that lists the Deployment's ReplicaSets (its matchLabels; "" lists the
+ * namespace's, and revisionsOf keeps the ones it owns).
+ */
+export function labelSelectorOf(d: V1Deployment): string {
+  return Object.entries(d.spec?.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
 /** ReplicaSets the Deployment owns, newest revision first. */
 export function revisionsOf(d: V1Deployment, sets: V1ReplicaSet[], container: string): Revision[] {
   const uid = d.metadata?.uid;

@@ -11,7 +11,7 @@ import { accessChecks, deniedLine } from './access';
 import { ANNOTATIONS, POD_TEMPLATE_HASH, REVISION } from './annotations';
 import { connect, isConflict, isNotFound, KubeError, preloadClient, type Kube } from './client';
 import { pickContainer } from './containers';
-import { liveOf, revisionFor, revisionsOf, versionsOf, type Revision } from './history';
+import { labelSelectorOf, liveOf, revisionFor, revisionsOf, versionsOf, type Revision } from './history';
 import { pinnedImage } from './image';
 import { jobState, migrationJob, migrationJobName } from './job';
 import { leaseDecision, leaseName, leaseSpec, RENEW_EVERY_MS } from './lease';
@@ -24,6 +24,11 @@ import type { KubeRollout, KubernetesTargetConfig } from './types';
 interface Session {
   kube: Kube;
   container: string;
+  /**
+   * The Deployment's selector (immutable in apps/v1), read once at preflight: the ReplicaSets are
+   * then listed alongside each read of the Deployment instead of after it.
+   */
+  selector: string;
 }
 
 interface Snapshot {
@@ -45,11 +50,12 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
   ): Promise<{ exitCode: number; tail: string[] }>;
 } {
   /**
-   * How long to wait before reading again: often at first (most rollouts of a ReplicaSet that
-   * scales back up finish within a second or two, and a rollback should not wait on our clock),
-   * then every half second.
+   * How long to wait before reading again: every 25 ms for two seconds (a ReplicaSet that scales
+   * back up is available within a second or two, and a rollback should not wait on our clock; each
+   * read is one small GET), then every 100 ms, then every half second.
    */
-  const pollAfter = (elapsedMs: number): number => c.pollMs ?? (elapsedMs < 5000 ? 100 : 500);
+  const pollAfter = (elapsedMs: number): number =>
+    c.pollMs ?? (elapsedMs < 2000 ? 25 : elapsedMs < 5000 ? 100 : 500);
   let where = `deployment/${c.app}`;
   let session: Promise<Session> | undefined;
   preloadClient();
@@ -92,7 +98,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       throw new KubeError(
         `${where} is paused: its rollouts never progress and no deadline fires; resume it with \`kubectl rollout resume deployment/${c.app} -n ${ns}\`, then re-run`,
       );
-    return { kube, container: pickContainer(d, c.app, c.container) };
+    return { kube, container: pickContainer(d, c.app, c.container), selector: labelSelectorOf(d) };
   }
 
   async function readDeployment(kube: Kube): Promise<V1Deployment> {
@@ -117,15 +123,22 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     }
   }
 
-  async function snapshot(s: Session): Promise<Snapshot> {
+  /**
+   * The Deployment and its ReplicaSets, read side by side (one round trip); `read` when the caller
+   * has just read the Deployment. A failure to read the Deployment is the one reported.
+   */
+  async function snapshot(s: Session, read?: V1Deployment): Promise<Snapshot> {
     const { kube } = s;
-    const deployment = await readDeployment(kube);
-    const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    const list = await kube.call(`list replicasets in namespace ${kube.namespace}`, () =>
-      kube.apps.listNamespacedReplicaSet({ namespace: kube.namespace, labelSelector: selector || undefined }),
+    const reading = read ? Promise.resolve(read) : readDeployment(kube);
+    const listing = kube.call(`list replicasets in namespace ${kube.namespace}`, () =>
+      kube.apps.listNamespacedReplicaSet({
+        namespace: kube.namespace,
+        labelSelector: s.selector || undefined,
+      }),
     );
+    listing.catch(() => undefined);
+    const deployment = await reading;
+    const list = await listing;
     return {
       deployment,
       sets: list.items,
@@ -147,6 +160,8 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
           if (isNotFound(err)) return undefined;
           throw err;
         });
+    /** The lease as we last wrote it: the release deletes it on that resourceVersion. */
+    let held: V1Lease | undefined;
     const write = async (
       lease: V1Lease | undefined,
     ): Promise<'ok' | 'lost' | { wait: string; ms: number }> => {
@@ -154,17 +169,21 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       if (d.action === 'wait') return { wait: d.holder, ms: d.expiresInMs };
       const spec = toMicro(kube, leaseSpec(lease, c.holder, new Date(), d));
       try {
-        if (d.action === 'create')
-          await kube.call(`create lease ${name}`, () =>
-            leases.createNamespacedLease({
-              namespace: ns,
-              body: { metadata: { name, namespace: ns }, spec },
-            }),
-          );
-        else
-          await kube.call(`update lease ${name}`, () =>
-            leases.replaceNamespacedLease({ name, namespace: ns, body: { metadata: lease!.metadata, spec } }),
-          );
+        held =
+          d.action === 'create' || !lease
+            ? await kube.call(`create lease ${name}`, () =>
+                leases.createNamespacedLease({
+                  namespace: ns,
+                  body: { metadata: { name, namespace: ns }, spec },
+                }),
+              )
+            : await kube.call(`update lease ${name}`, () =>
+                leases.replaceNamespacedLease({
+                  name,
+                  namespace: ns,
+                  body: { metadata: lease.metadata, spec },
+                }),
+              );
       } catch (err) {
         if (isConflict(err)) return 'lost'; // someone wrote it between our read and write: read again
         throw err;
@@ -177,8 +196,12 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     };
     const deadline = Date.now() + c.lockWaitMs;
     let said = '';
+    // The last run deleted its lease, so most runs find none: the first try creates it without
+    // reading (a round trip less); one that exists answers 409, and is read and decided on.
+    let first = true;
     for (;;) {
-      const r = await write(await read());
+      const r = await write(first ? undefined : await read());
+      first = false;
       if (r === 'ok') break;
       if (r === 'lost') continue;
       if (Date.now() >= deadline)
@@ -202,19 +225,30 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
         })
         .catch((err: Error) => c.log(`Warning: renewing the deploy lock failed: ${err.message}`));
     }, RENEW_EVERY_MS);
+    const remove = (l: V1Lease): Promise<unknown> =>
+      kube.call(`delete lease ${name}`, () =>
+        leases.deleteNamespacedLease({
+          name,
+          namespace: ns,
+          body: { preconditions: { resourceVersion: l.metadata?.resourceVersion } },
+        }),
+      );
     try {
       return await fn();
     } finally {
       clearInterval(renew);
-      const l = await read().catch(() => undefined);
-      if (l?.spec?.holderIdentity === c.holder)
-        await leases
-          .deleteNamespacedLease({
-            name,
-            namespace: ns,
-            body: { preconditions: { resourceVersion: l.metadata?.resourceVersion } },
-          })
-          .catch(() => undefined);
+      // Deleted on the resourceVersion we last wrote, so a lease taken over since is left alone.
+      // A 409 may also be our own renewal landing meanwhile: read it, and delete it if still ours.
+      const gone = held
+        ? await remove(held).then(
+            () => true,
+            (err: unknown) => !isConflict(err),
+          )
+        : false;
+      if (!gone) {
+        const l = await read().catch(() => undefined);
+        if (l?.spec?.holderIdentity === c.holder) await remove(l).catch(() => undefined);
+      }
     }
   }
 
@@ -223,7 +257,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     s: Session,
     generation: number,
     signal?: AbortSignal,
-  ): Promise<RolloutState & { ms: number }> {
+  ): Promise<RolloutState & { ms: number; deployment: V1Deployment }> {
     const started = Date.now();
     let last = '';
     for (;;) {
@@ -237,7 +271,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       const line = st.state === 'waiting' ? `${progressLine(st.progress)} (${st.message})` : '';
       if (line && line !== last) c.log(`Rollout: ${line}`);
       last = line || last;
-      if (st.state !== 'waiting') return { ...st, ms: Date.now() - started };
+      if (st.state !== 'waiting') return { ...st, ms: Date.now() - started, deployment: d };
       if (signal?.aborted)
         return {
           state: 'failed',
@@ -245,6 +279,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
           message: 'the run was cancelled during the rollout',
           progress: st.progress,
           ms: Date.now() - started,
+          deployment: d,
         };
       await sleep(pollAfter(Date.now() - started));
     }
@@ -297,7 +332,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     rep.image = sent.spec?.template?.spec?.containers.find((x) => x.name === s.container)?.image;
     const st = await waitRollout(s, sent.metadata?.generation ?? 0, signal);
     rep.progress = st.progress;
-    const after = await snapshot(s);
+    const after = await snapshot(s, st.deployment);
     rep.revisionAfter = after.current || undefined;
     const current: Version = { ...v, image: liveOf(after.deployment, s.container).image || v.image };
     if (st.state === 'done') {

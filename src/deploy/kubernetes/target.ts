@@ -4,7 +4,6 @@
  * Every request body comes from the pure modules beside this one; this file only sends them.
  */
 import crypto from 'node:crypto';
-import type { V1Deployment, V1Lease, V1ReplicaSet } from '@kubernetes/client-node';
 import type { Version } from '../release';
 import type { DeployTarget, TargetOutcome } from '../target';
 import { accessChecks, deniedLine } from './access';
@@ -18,8 +17,23 @@ import { leaseDecision, leaseName, leaseSpec, RENEW_EVERY_MS } from './lease';
 import { failedMarkPatch, imagePatch, undoPatch } from './patch';
 import { dryRunPlan } from './plan';
 import { podProblems, describeProblems } from './pods';
+import { requests } from './requests';
 import { progressLine, rolloutDecision, type RolloutState } from './rollout';
-import type { KubeRollout, KubernetesTargetConfig } from './types';
+import type {
+  Deployment,
+  Job,
+  KubeEvent,
+  KubeRollout,
+  KubernetesTargetConfig,
+  Lease,
+  Pod,
+  ReplicaSet,
+} from './types';
+
+/** A list answer: only its items are read. */
+interface List<T> {
+  items: T[];
+}
 
 interface Session {
   kube: Kube;
@@ -32,9 +46,9 @@ interface Session {
 }
 
 interface Snapshot {
-  deployment: V1Deployment;
+  deployment: Deployment;
   revisions: Revision[];
-  sets: V1ReplicaSet[];
+  sets: ReplicaSet[];
   current: number;
 }
 
@@ -52,7 +66,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
   /**
    * How long to wait before reading again: every 25 ms for two seconds (a ReplicaSet that scales
    * back up is available within a second or two, and a rollback should not wait on our clock; each
-   * read is one small GET), then every 100 ms, then every half second.
+   * read is one small GET on a kept-alive connection), then every 100 ms, then every half second.
    */
   const pollAfter = (elapsedMs: number): number =>
     c.pollMs ?? (elapsedMs < 2000 ? 25 : elapsedMs < 5000 ? 100 : 500);
@@ -73,21 +87,9 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     reading.catch(() => undefined);
     const answers = await Promise.all(
       checks.map((chk) =>
-        kube.call(`check whether the credentials may ${chk.verb} ${chk.resource} in namespace ${ns}`, () =>
-          kube.authz.createSelfSubjectAccessReview({
-            body: {
-              apiVersion: 'authorization.k8s.io/v1',
-              kind: 'SelfSubjectAccessReview',
-              spec: {
-                resourceAttributes: {
-                  namespace: ns,
-                  verb: chk.verb,
-                  group: chk.group,
-                  resource: chk.resource,
-                },
-              },
-            },
-          }),
+        kube.send<{ status?: { allowed?: boolean } }>(
+          `check whether the credentials may ${chk.verb} ${chk.resource} in namespace ${ns}`,
+          requests.accessReview(ns, chk),
         ),
       ),
     );
@@ -101,17 +103,18 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     return { kube, container: pickContainer(d, c.app, c.container), selector: labelSelectorOf(d) };
   }
 
-  async function readDeployment(kube: Kube): Promise<V1Deployment> {
+  async function readDeployment(kube: Kube): Promise<Deployment> {
     const ns = kube.namespace;
     try {
-      return await kube.call(`get deployment/${c.app} in namespace ${ns}`, () =>
-        kube.apps.readNamespacedDeployment({ name: c.app, namespace: ns }),
+      return await kube.send<Deployment>(
+        `get deployment/${c.app} in namespace ${ns}`,
+        requests.getDeployment(ns, c.app),
       );
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      const nsMissing = await kube.core.readNamespace({ name: ns }).then(
+      const nsMissing = await kube.send(`get namespace ${ns}`, requests.getNamespace(ns)).then(
         () => false,
-        (e: { code?: number }) => e.code === 404,
+        (e: unknown) => isNotFound(e),
       );
       if (nsMissing)
         throw new KubeError(
@@ -127,14 +130,12 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
    * The Deployment and its ReplicaSets, read side by side (one round trip); `read` when the caller
    * has just read the Deployment. A failure to read the Deployment is the one reported.
    */
-  async function snapshot(s: Session, read?: V1Deployment): Promise<Snapshot> {
+  async function snapshot(s: Session, read?: Deployment): Promise<Snapshot> {
     const { kube } = s;
     const reading = read ? Promise.resolve(read) : readDeployment(kube);
-    const listing = kube.call(`list replicasets in namespace ${kube.namespace}`, () =>
-      kube.apps.listNamespacedReplicaSet({
-        namespace: kube.namespace,
-        labelSelector: s.selector || undefined,
-      }),
+    const listing = kube.send<List<ReplicaSet>>(
+      `list replicasets in namespace ${kube.namespace}`,
+      requests.listReplicaSets(kube.namespace, s.selector),
     );
     listing.catch(() => undefined);
     const deployment = await reading;
@@ -152,36 +153,36 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     const { kube } = s;
     const ns = kube.namespace;
     const name = leaseName(c.app, c.environment);
-    const leases = kube.coordination;
-    const read = (): Promise<V1Lease | undefined> =>
-      kube
-        .call(`get lease ${name}`, () => leases.readNamespacedLease({ name, namespace: ns }))
-        .catch((err: unknown) => {
-          if (isNotFound(err)) return undefined;
-          throw err;
-        });
+    const read = (): Promise<Lease | undefined> =>
+      kube.send<Lease>(`get lease ${name}`, requests.getLease(ns, name)).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      });
     /** The lease as we last wrote it: the release deletes it on that resourceVersion. */
-    let held: V1Lease | undefined;
-    const write = async (
-      lease: V1Lease | undefined,
-    ): Promise<'ok' | 'lost' | { wait: string; ms: number }> => {
+    let held: Lease | undefined;
+    const write = async (lease: Lease | undefined): Promise<'ok' | 'lost' | { wait: string; ms: number }> => {
       const d = leaseDecision(lease, c.holder, Date.now());
       if (d.action === 'wait') return { wait: d.holder, ms: d.expiresInMs };
-      const spec = toMicro(kube, leaseSpec(lease, c.holder, new Date(), d));
+      const spec = leaseSpec(lease, c.holder, new Date(), d);
       try {
         held =
           d.action === 'create' || !lease
-            ? await kube.call(`create lease ${name}`, () =>
-                leases.createNamespacedLease({
-                  namespace: ns,
-                  body: { metadata: { name, namespace: ns }, spec },
+            ? await kube.send<Lease>(
+                `create lease ${name}`,
+                requests.createLease(ns, {
+                  apiVersion: 'coordination.k8s.io/v1',
+                  kind: 'Lease',
+                  metadata: { name, namespace: ns },
+                  spec,
                 }),
               )
-            : await kube.call(`update lease ${name}`, () =>
-                leases.replaceNamespacedLease({
-                  name,
-                  namespace: ns,
-                  body: { metadata: lease.metadata, spec },
+            : await kube.send<Lease>(
+                `update lease ${name}`,
+                requests.replaceLease(ns, name, {
+                  apiVersion: 'coordination.k8s.io/v1',
+                  kind: 'Lease',
+                  metadata: lease.metadata,
+                  spec,
                 }),
               );
       } catch (err) {
@@ -225,14 +226,8 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
         })
         .catch((err: Error) => c.log(`Warning: renewing the deploy lock failed: ${err.message}`));
     }, RENEW_EVERY_MS);
-    const remove = (l: V1Lease): Promise<unknown> =>
-      kube.call(`delete lease ${name}`, () =>
-        leases.deleteNamespacedLease({
-          name,
-          namespace: ns,
-          body: { preconditions: { resourceVersion: l.metadata?.resourceVersion } },
-        }),
-      );
+    const remove = (l: Lease): Promise<unknown> =>
+      kube.send(`delete lease ${name}`, requests.deleteLease(ns, name, l.metadata?.resourceVersion));
     try {
       return await fn();
     } finally {
@@ -257,7 +252,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     s: Session,
     generation: number,
     signal?: AbortSignal,
-  ): Promise<RolloutState & { ms: number; deployment: V1Deployment }> {
+  ): Promise<RolloutState & { ms: number; deployment: Deployment }> {
     const started = Date.now();
     let last = '';
     for (;;) {
@@ -291,11 +286,13 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       const rs = snap.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === snap.current);
       const hash = rs?.metadata?.labels?.[POD_TEMPLATE_HASH];
       const ns = s.kube.namespace;
-      const pods = await s.kube.core.listNamespacedPod({
-        namespace: ns,
-        labelSelector: hash ? `${POD_TEMPLATE_HASH}=${hash}` : undefined,
-      });
-      const events = await s.kube.core.listNamespacedEvent({ namespace: ns }).catch(() => ({ items: [] }));
+      const pods = await s.kube.send<List<Pod>>(
+        `list pods in namespace ${ns}`,
+        requests.listPods(ns, hash ? `${POD_TEMPLATE_HASH}=${hash}` : undefined),
+      );
+      const events = await s.kube
+        .send<List<KubeEvent>>(`list events in namespace ${ns}`, requests.listEvents(ns))
+        .catch(() => ({ items: [] }));
       return podProblems(pods.items, events.items);
     } catch (err) {
       c.log(`Could not read the new pods' state: ${(err as Error).message}`);
@@ -385,16 +382,9 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     let undoOk = false;
     if (!rs) undoDetail = `ReplicaSet ${fallback.replicaSet} is gone`;
     else {
-      const patched = await kube.call(`undo deployment/${c.app} in namespace ${ns}`, () =>
-        kube.apps.patchNamespacedDeployment(
-          {
-            name: c.app,
-            namespace: ns,
-            body: undoPatch(undoFrom.deployment, rs),
-            fieldManager: 'safe-deploy',
-          },
-          kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.JsonPatch),
-        ),
+      const patched = await kube.send<Deployment>(
+        `undo deployment/${c.app} in namespace ${ns}`,
+        requests.patchDeployment(ns, c.app, { type: 'json', body: undoPatch(undoFrom.deployment, rs) }),
       );
       const back = await waitRollout(s, patched.metadata?.generation ?? 0);
       undoOk = back.state === 'done';
@@ -422,10 +412,10 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
   /** Best effort: without the right to patch ReplicaSets, history just keeps the failed commit. */
   async function markReplicaSet(s: Session, name: string, why: string | null): Promise<void> {
     const { kube } = s;
-    await kube.apps
-      .patchNamespacedReplicaSet(
-        { name, namespace: kube.namespace, body: failedMarkPatch(why), fieldManager: 'safe-deploy' },
-        kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.MergePatch),
+    await kube
+      .send(
+        `mark replicaset ${name} in namespace ${kube.namespace}`,
+        requests.patchReplicaSet(kube.namespace, name, failedMarkPatch(why)),
       )
       .catch((err: Error) => c.log(`Could not mark ReplicaSet ${name} (${err.message.split('\n')[0]}).`));
   }
@@ -435,22 +425,14 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     before: Snapshot,
     change: { how: 'patch'; v: Version } | { how: 'undo'; to: Revision; v: Version },
     dryRun: boolean,
-  ): Promise<V1Deployment> {
+  ): Promise<Deployment> {
     const { kube } = s;
     const ns = kube.namespace;
     if (change.how === 'undo') {
       const rs = before.sets.find((x) => x.metadata?.name === change.to.replicaSet)!;
-      return kube.call(`undo deployment/${c.app} in namespace ${ns}`, () =>
-        kube.apps.patchNamespacedDeployment(
-          {
-            name: c.app,
-            namespace: ns,
-            body: undoPatch(before.deployment, rs),
-            fieldManager: 'safe-deploy',
-            dryRun: dryRun ? 'All' : undefined,
-          },
-          kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.JsonPatch),
-        ),
+      return kube.send<Deployment>(
+        `undo deployment/${c.app} in namespace ${ns}`,
+        requests.patchDeployment(ns, c.app, { type: 'json', body: undoPatch(before.deployment, rs) }, dryRun),
       );
     }
     const v = change.v;
@@ -461,11 +443,9 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       deployedAt: new Date().toISOString(),
       cause: `safe-deploy: ${v.sha.slice(0, 7)}${c.runUrl ? ` (${c.runUrl})` : ''}`,
     });
-    return kube.call(`patch deployment/${c.app} in namespace ${ns}`, () =>
-      kube.apps.patchNamespacedDeployment(
-        { name: c.app, namespace: ns, body, fieldManager: 'safe-deploy', dryRun: dryRun ? 'All' : undefined },
-        kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.StrategicMergePatch),
-      ),
+    return kube.send<Deployment>(
+      `patch deployment/${c.app} in namespace ${ns}`,
+      requests.patchDeployment(ns, c.app, { type: 'strategic', body }, dryRun),
     );
   }
 
@@ -548,16 +528,14 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       });
       const name = migrationJobName(c.app, sha, suffix);
       onLine(`Running migrate-command as Job ${name} in namespace ${ns}…`);
-      await kube.call(`create job ${name} in namespace ${ns}`, () =>
-        kube.batch.createNamespacedJob({ namespace: ns, body }),
-      );
+      await kube.send(`create job ${name} in namespace ${ns}`, requests.createJob(ns, body));
       try {
         let state = jobState(body);
         const started = Date.now();
         while (state.state === 'running') {
           await sleep(pollAfter(Date.now() - started));
           state = jobState(
-            await kube.call(`get job ${name}`, () => kube.batch.readNamespacedJob({ name, namespace: ns })),
+            await kube.send<Job>(`get job ${name} in namespace ${ns}`, requests.getJob(ns, name)),
           );
           if (Date.now() - started > c.rolloutTimeoutMs) {
             state = {
@@ -571,8 +549,8 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
         if (state.state === 'failed') onLine(`Job ${name} failed: ${state.reason}`);
         return { exitCode: state.state === 'succeeded' ? 0 : exitCode || 1, tail };
       } finally {
-        await kube.batch
-          .deleteNamespacedJob({ name, namespace: ns, propagationPolicy: 'Background' })
+        await kube
+          .send(`delete job ${name} in namespace ${ns}`, requests.deleteJob(ns, name))
           .catch(() => onLine(`Could not delete Job ${name}; the cluster removes it after its TTL.`));
       }
     },
@@ -581,18 +559,17 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
 
 async function jobLogs(kube: Kube, job: string): Promise<{ tail: string[]; exitCode: number }> {
   try {
-    const pods = await kube.core.listNamespacedPod({
-      namespace: kube.namespace,
-      labelSelector: `job-name=${job}`,
-    });
+    const pods = await kube.send<List<Pod>>(
+      `list the pods of job ${job}`,
+      requests.listPods(kube.namespace, `job-name=${job}`),
+    );
     const pod = pods.items[0];
     if (!pod?.metadata?.name) return { tail: [], exitCode: 0 };
     const exitCode = pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode ?? 0;
-    const text = await kube.core.readNamespacedPodLog({
-      name: pod.metadata.name,
-      namespace: kube.namespace,
-      tailLines: 50,
-    });
+    const text = await kube.send<string>(
+      `read the log of pod ${pod.metadata.name}`,
+      requests.podLog(kube.namespace, pod.metadata.name, 50),
+    );
     return {
       tail: String(text)
         .split('\n')
@@ -603,11 +580,4 @@ async function jobLogs(kube: Kube, job: string): Promise<{ tail: string[]; exitC
   } catch {
     return { tail: ["(the Job's logs could not be read)"], exitCode: 0 };
   }
-}
-
-/** Lease times are MicroTime: the client serializes them only from its own Date subclass. */
-function toMicro(kube: Kube, spec: NonNullable<V1Lease['spec']>): NonNullable<V1Lease['spec']> {
-  const m = (d: Date | undefined): Date | undefined =>
-    d ? new kube.k8s.V1MicroTime(d.getTime()) : undefined;
-  return { ...spec, acquireTime: m(spec.acquireTime), renewTime: m(spec.renewTime) };
 }

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { runAction, tempDir, uniqueRepo, visibleLog, type ActionRun } from '../helpers/action';
 import { expectCode, stage } from '../helpers/deploy-app';
 import {
@@ -9,6 +11,7 @@ import {
   createNamespace,
   deleteNamespace,
   DEPLOYER,
+  K8S_DIR,
   k8sWorkspace,
   kubeInputs,
   kubectl,
@@ -250,4 +253,106 @@ test('an image the registry does not have: ImagePullBackOff in the summary, and 
   expect(r.summary).toMatch(/`(ImagePullBackOff|ErrImagePull)`/);
   expect(r.outputs['auto-rolled-back']).toBe('true');
   expect(liveDeployment(ns, 'web').image).toBe(before);
+});
+
+/**
+ * A kubeconfig file for the test cluster (the admin kubeconfig's cluster and CA) whose one user
+ * has `user` as its credentials; `files` are written beside it (a kubeconfig's relative paths are
+ * its directory's).
+ */
+function kubeconfigFor(user: Record<string, unknown>, files: Record<string, string> = {}): string {
+  const dir = tempDir('sd-kc-');
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  const kc = parse(fs.readFileSync(ADMIN, 'utf8')) as { clusters: { name: string }[] } & Record<
+    string,
+    unknown
+  >;
+  const file = path.join(dir, 'config');
+  fs.writeFileSync(
+    file,
+    stringify({
+      ...kc,
+      users: [{ name: 'ci', user }],
+      contexts: [{ name: 'ci', context: { cluster: kc.clusters[0]!.name, user: 'ci' } }],
+      'current-context': 'ci',
+    }),
+  );
+  return file;
+}
+
+/** A dry run reaches the cluster through every step that reads: preflight, history, the server-side patch. */
+async function dryRunWith(kubeconfig: string): Promise<ActionRun> {
+  const r = await run('web', { 'dry-run': 'true' }, { KUBECONFIG: kubeconfig });
+  expectCode(r, 0);
+  expect(r.outputs.result).toBe('planned');
+  expect(r.summary).toContain('accepted by the API server (dryRun=All)');
+  return r;
+}
+
+test('a client certificate signed by the cluster CA (files beside the kubeconfig) is the identity', async () => {
+  const dir = tempDir('sd-cert-');
+  const file = (name: string): string => path.join(dir, name);
+  const pki = path.join(K8S_DIR, 'pki');
+  const openssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
+  openssl(
+    'req',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=ci-cert/O=system:masters',
+    '-keyout',
+    file('client.key'),
+    '-out',
+    file('client.csr'),
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    file('client.csr'),
+    '-CA',
+    path.join(pki, 'ca.crt'),
+    '-CAkey',
+    path.join(pki, 'ca.key'),
+    '-set_serial',
+    String(Date.now()),
+    '-days',
+    '1',
+    '-out',
+    file('client.crt'),
+  );
+  await dryRunWith(
+    kubeconfigFor(
+      { 'client-certificate': 'client.crt', 'client-key': 'client.key' },
+      {
+        'client.crt': fs.readFileSync(file('client.crt'), 'utf8'),
+        'client.key': fs.readFileSync(file('client.key'), 'utf8'),
+      },
+    ),
+  );
+});
+
+test('an exec credential plugin (as EKS and GKE use) gives the token, which is never shown', async () => {
+  const token = (parse(fs.readFileSync(ADMIN, 'utf8')) as { users: { user: { token: string } }[] }).users[0]!
+    .user.token;
+  const credential = {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    status: { token },
+  };
+  const plugin = path.join(tempDir('sd-exec-'), 'plugin.js');
+  fs.writeFileSync(plugin, `process.stdout.write(${JSON.stringify(JSON.stringify(credential))});\n`);
+  const r = await dryRunWith(
+    kubeconfigFor({
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: process.execPath,
+        args: [plugin],
+        interactiveMode: 'Never',
+      },
+    }),
+  );
+  expect(visibleLog(r) + r.summary).not.toContain(token);
 });

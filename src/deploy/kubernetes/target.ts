@@ -72,6 +72,8 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     c.pollMs ?? (elapsedMs < 2000 ? 25 : elapsedMs < 5000 ? 100 : 500);
   let where = `deployment/${c.app}`;
   let session: Promise<Session> | undefined;
+  /** The last snapshot read (underLock may reuse its ReplicaSets). */
+  let lastRead: Snapshot | undefined;
   preloadClient();
 
   /** Connect and check everything a run needs before anything changes; once per run. */
@@ -140,12 +142,39 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     listing.catch(() => undefined);
     const deployment = await reading;
     const list = await listing;
+    lastRead = withDeployment(s, list.items, deployment);
+    return lastRead;
+  }
+
+  function withDeployment(s: Session, sets: ReplicaSet[], deployment: Deployment): Snapshot {
     return {
       deployment,
-      sets: list.items,
-      revisions: revisionsOf(deployment, list.items, s.container),
+      sets,
+      revisions: revisionsOf(deployment, sets, s.container),
       current: Number(deployment.metadata?.annotations?.[REVISION] ?? 0),
     };
+  }
+
+  /**
+   * The snapshot a change is decided on, under the lock: the Deployment read again, its
+   * ReplicaSets listed again only if it moved since the last snapshot (its generation or revision,
+   * or the controller had not caught up then). A ReplicaSet's template and revision change only
+   * with those; what else may have changed, another run's failed mark, only chooses between
+   * rolling out the same template by undo or by patch. One LIST less on the way to the switch:
+   * recent API servers may hold a LIST up to 100 ms until their cache is fresh.
+   */
+  async function underLock(s: Session): Promise<Snapshot> {
+    const d = await readDeployment(s.kube);
+    const last = lastRead;
+    if (!last) return snapshot(s, d);
+    const prev = last.deployment;
+    const settled = (prev.status?.observedGeneration ?? 0) >= (prev.metadata?.generation ?? 0);
+    const same =
+      settled &&
+      prev.metadata?.uid === d.metadata?.uid &&
+      prev.metadata?.generation === d.metadata?.generation &&
+      prev.metadata?.annotations?.[REVISION] === d.metadata?.annotations?.[REVISION];
+    return same ? withDeployment(s, last.sets, d) : snapshot(s, d);
   }
 
   // --- the lock -------------------------------------------------------------------------------
@@ -329,7 +358,12 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     rep.image = sent.spec?.template?.spec?.containers.find((x) => x.name === s.container)?.image;
     const st = await waitRollout(s, sent.metadata?.generation ?? 0, signal);
     rep.progress = st.progress;
-    const after = await snapshot(s, st.deployment);
+    // An undo that went well serves the ReplicaSet it chose, never one marked failed: no need to
+    // list them again to clear a mark.
+    const after =
+      change.how === 'undo' && st.state === 'done'
+        ? withDeployment(s, before.sets, st.deployment)
+        : await snapshot(s, st.deployment);
     rep.revisionAfter = after.current || undefined;
     const current: Version = { ...v, image: liveOf(after.deployment, s.container).image || v.image };
     if (st.state === 'done') {
@@ -469,7 +503,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
   const put = async (v: Version, signal: AbortSignal | undefined): Promise<TargetOutcome> => {
     const s = await open();
     return withLease(s, async () => {
-      const snap = await snapshot(s);
+      const snap = await underLock(s);
       const fallback = snap.revisions.find((r) => r.revision === snap.current);
       return roll(s, snap, changeFor(snap, v), fallback, signal);
     });

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { runAction, tempDir, uniqueRepo, visibleLog, type ActionRun } from '../helpers/action';
@@ -260,24 +263,34 @@ test('an image the registry does not have: ImagePullBackOff in the summary, and 
  * has `user` as its credentials; `files` are written beside it (a kubeconfig's relative paths are
  * its directory's).
  */
-function kubeconfigFor(user: Record<string, unknown>, files: Record<string, string> = {}): string {
+function kubeconfigFor(
+  user: Record<string, unknown>,
+  files: Record<string, string> = {},
+  cluster: Record<string, unknown> = {},
+): string {
   const dir = tempDir('sd-kc-');
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  const kc = parse(fs.readFileSync(ADMIN, 'utf8')) as { clusters: { name: string }[] } & Record<
-    string,
-    unknown
-  >;
+  const kc = adminKubeconfig();
   const file = path.join(dir, 'config');
   fs.writeFileSync(
     file,
     stringify({
       ...kc,
+      clusters: kc.clusters.map((c) => ({ ...c, cluster: { ...c.cluster, ...cluster } })),
       users: [{ name: 'ci', user }],
-      contexts: [{ name: 'ci', context: { cluster: kc.clusters[0]!.name, user: 'ci' } }],
+      contexts: [{ name: 'ci', context: { cluster: kc.clusters[0]?.name, user: 'ci' } }],
       'current-context': 'ci',
     }),
   );
   return file;
+}
+
+/** The admin kubeconfig as data: the test cluster (server, CA) and the admin's token. */
+function adminKubeconfig(): {
+  clusters: { name: string; cluster: Record<string, unknown> }[];
+  users: { user: { token: string } }[];
+} {
+  return parse(fs.readFileSync(ADMIN, 'utf8')) as ReturnType<typeof adminKubeconfig>;
 }
 
 /** A dry run reaches the cluster through every step that reads: preflight, history, the server-side patch. */
@@ -335,8 +348,7 @@ test('a client certificate signed by the cluster CA (files beside the kubeconfig
 });
 
 test('an exec credential plugin (as EKS and GKE use) gives the token, which is never shown', async () => {
-  const token = (parse(fs.readFileSync(ADMIN, 'utf8')) as { users: { user: { token: string } }[] }).users[0]!
-    .user.token;
+  const token = adminKubeconfig().users[0]?.user.token ?? '';
   const credential = {
     apiVersion: 'client.authentication.k8s.io/v1',
     kind: 'ExecCredential',
@@ -355,4 +367,32 @@ test('an exec credential plugin (as EKS and GKE use) gives the token, which is n
     }),
   );
   expect(visibleLog(r) + r.summary).not.toContain(token);
+});
+
+test('proxy-url: the API server is reached through the HTTP CONNECT proxy the kubeconfig names', async () => {
+  const tunnels: string[] = [];
+  const proxy = http.createServer();
+  proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    tunnels.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client).on('error', () => undefined);
+      client.pipe(upstream).on('error', () => undefined);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = proxy.address() as AddressInfo;
+    const token = adminKubeconfig().users[0]?.user.token ?? '';
+    await dryRunWith(kubeconfigFor({ token }, {}, { 'proxy-url': `http://127.0.0.1:${port}` }));
+    expect(tunnels.length).toBeGreaterThan(0);
+    expect(new Set(tunnels)).toEqual(new Set(['127.0.0.1:6443']));
+  } finally {
+    proxy.closeAllConnections();
+    proxy.close();
+  }
 });

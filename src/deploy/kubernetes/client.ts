@@ -108,16 +108,15 @@ export async function connect(o: ConnectOptions): Promise<Kube> {
       `the kubeconfig's server for context ${context} is not a URL; set it to https://<host>:<port>`,
     );
   }
-  if (cluster.proxyUrl)
-    throw new KubeError(
-      `context ${context} reaches its API server through proxy-url ${cluster.proxyUrl}, which safe-deploy does not support yet: use a kubeconfig (or runner) that reaches ${server} directly`,
-    );
   if (base.protocol === 'http:' && !cluster.skipTLSVerify)
     throw new KubeError(
       `the kubeconfig's server for context ${context} is plain http (${server}): use https, or set insecure-skip-tls-verify to allow it`,
     );
   const auth = k.authenticators();
-  const pool = connectionPool(base.protocol === 'http:');
+  const plain = base.protocol === 'http:';
+  const pool = connectionPool(
+    cluster.proxyUrl ? await proxyAgents(cluster.proxyUrl, plain) : directAgents(plain),
+  );
   const prefix = base.pathname.replace(/\/+$/, '');
 
   const send = async <T>(what: string, r: KubeRequest): Promise<T> => {
@@ -130,6 +129,29 @@ export async function connect(o: ConnectOptions): Promise<Kube> {
     }
   };
   return { context, namespace, server, user: user?.name ?? ctx.user, send };
+}
+
+/** Makes the agent that opens connections to the API server. */
+type MakeAgent = (options: https.AgentOptions) => http.Agent;
+
+const directAgents =
+  (plain: boolean): MakeAgent =>
+  (o) =>
+    plain ? new http.Agent(o) : new https.Agent(o);
+
+/**
+ * A kubeconfig's proxy-url, as client-node's createAgent reads it: socks…:// through a SOCKS
+ * proxy, anything else an HTTP CONNECT tunnel (both the client's own dependencies, loaded only
+ * for such a kubeconfig).
+ */
+async function proxyAgents(proxyUrl: string, plain: boolean): Promise<MakeAgent> {
+  if (proxyUrl.startsWith('socks')) {
+    const { SocksProxyAgent } = await import('socks-proxy-agent');
+    return (o) => new SocksProxyAgent(proxyUrl, o);
+  }
+  const { HttpProxyAgent, HttpsProxyAgent } = await import('hpagent');
+  return (o) =>
+    plain ? new HttpProxyAgent({ ...o, proxy: proxyUrl }) : new HttpsProxyAgent({ ...o, proxy: proxyUrl });
 }
 
 interface Pool {
@@ -146,14 +168,13 @@ const TLS_FIELDS = ['ca', 'cert', 'key', 'rejectUnauthorized', 'servername'] as 
  * TLS context parsed once. Made again only when the TLS material changes (an exec plugin's
  * rotated client certificate).
  */
-function connectionPool(plain: boolean): Pool {
+function connectionPool(make: MakeAgent): Pool {
   let shared: { agent: http.Agent; creds: Credentials } | undefined;
   return {
     agentFor(c) {
-      if (plain) return (shared ??= { agent: new http.Agent({ keepAlive: true }), creds: c }).agent;
       if (shared && TLS_FIELDS.every((f) => sameValue(shared?.creds[f], c[f]))) return shared.agent;
       shared?.agent.destroy();
-      const agent = new https.Agent({
+      const agent = make({
         keepAlive: true,
         secureContext: tls.createSecureContext({ ca: c.ca, cert: c.cert, key: c.key }),
         rejectUnauthorized: c.rejectUnauthorized,

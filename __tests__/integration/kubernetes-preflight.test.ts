@@ -347,15 +347,21 @@ test('a client certificate signed by the cluster CA (files beside the kubeconfig
   );
 });
 
-test('an exec credential plugin (as EKS and GKE use) gives the token, which is never shown', async () => {
+test('an exec credential plugin (as EKS and GKE use) gives the token once a run, and it is never shown', async () => {
   const token = adminKubeconfig().users[0]?.user.token ?? '';
   const credential = {
     apiVersion: 'client.authentication.k8s.io/v1',
     kind: 'ExecCredential',
-    status: { token },
+    status: { token, expirationTimestamp: new Date(Date.now() + 3_600_000).toISOString() },
   };
-  const plugin = path.join(tempDir('sd-exec-'), 'plugin.js');
-  fs.writeFileSync(plugin, `process.stdout.write(${JSON.stringify(JSON.stringify(credential))});\n`);
+  const dir = tempDir('sd-exec-');
+  const plugin = path.join(dir, 'plugin.js');
+  const runs = path.join(dir, 'runs');
+  fs.writeFileSync(
+    plugin,
+    `require('node:fs').appendFileSync(${JSON.stringify(runs)}, 'ran\\n');\n` +
+      `process.stdout.write(${JSON.stringify(JSON.stringify(credential))});\n`,
+  );
   const r = await dryRunWith(
     kubeconfigFor({
       exec: {
@@ -367,6 +373,9 @@ test('an exec credential plugin (as EKS and GKE use) gives the token, which is n
     }),
   );
   expect(visibleLog(r) + r.summary).not.toContain(token);
+  // The preflight's requests go out at once; they share one run of the plugin (aws eks get-token
+  // takes a second), and the token is cached until it expires.
+  expect(fs.readFileSync(runs, 'utf8')).toBe('ran\n');
 });
 
 test('proxy-url: the API server is reached through the HTTP CONNECT proxy the kubeconfig names', async () => {

@@ -119,9 +119,20 @@ export async function connect(o: ConnectOptions): Promise<Kube> {
   );
   const prefix = base.pathname.replace(/\/+$/, '');
 
+  // Requests sent at once share one answer: an exec plugin (aws eks get-token…) runs once for the
+  // preflight's seven requests, not seven times side by side; the authenticators cache it after.
+  let asking: Promise<Credentials> | undefined;
+  const credentials = (): Promise<Credentials> => {
+    if (!user) return Promise.resolve({ headers: {} });
+    asking ??= k.credentialsFor(cluster, user, auth).finally(() => {
+      asking = undefined;
+    });
+    return asking;
+  };
+
   const send = async <T>(what: string, r: KubeRequest): Promise<T> => {
     try {
-      const creds: Credentials = user ? await k.credentialsFor(cluster, user, auth) : { headers: {} };
+      const creds = await credentials();
       const text = await exchange(base, `${prefix}${urlPath(r)}`, r, creds, pool);
       return (r.text ? text : JSON.parse(text)) as T;
     } catch (err) {

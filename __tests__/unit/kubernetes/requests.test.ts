@@ -1,4 +1,4 @@
-import { requests, urlPath, type KubeRequest } from '../../../src/deploy/kubernetes/requests';
+import { requests, urlPath, watchEvents, type KubeRequest } from '../../../src/deploy/kubernetes/requests';
 
 const check = { verb: 'patch', group: 'apps', resource: 'deployments', why: 'x' };
 
@@ -114,4 +114,25 @@ test.each<[string, KubeRequest, string, Partial<KubeRequest>]>([
 ])('%s', (_n, r, line, rest) => {
   expect(`${r.method} ${urlPath(r)}`).toBe(line);
   expect(r).toMatchObject(rest);
+});
+
+test('watchDeployment: one Deployment by name, from a version, ended by the server', () => {
+  const r = requests.watchDeployment('shop', 'web', '1234', 60);
+  expect(`${r.method} ${urlPath(r)}`).toBe(
+    'GET /apis/apps/v1/namespaces/shop/deployments?watch=1&fieldSelector=metadata.name%3Dweb&resourceVersion=1234&timeoutSeconds=60',
+  );
+});
+
+test.each([
+  ['nothing yet', '', [], ''],
+  ['one whole event', '{"type":"MODIFIED","object":{"a":1}}\n', [{ type: 'MODIFIED', object: { a: 1 } }], ''],
+  [
+    'an event cut between chunks: kept for the next',
+    '{"type":"ADDED","object":{}}\n{"type":"MODI',
+    [{ type: 'ADDED', object: {} }],
+    '{"type":"MODI',
+  ],
+  ['blank lines skipped', '\n{"type":"BOOKMARK","object":{}}\n\n', [{ type: 'BOOKMARK', object: {} }], ''],
+])('watchEvents: %s', (_n, text, events, rest) => {
+  expect(watchEvents(text)).toEqual({ events, rest });
 });

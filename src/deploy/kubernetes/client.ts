@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import type { Credentials, Kubeconfig } from './kubeconfig';
-import { urlPath, type KubeRequest } from './requests';
+import { urlPath, watchEvents, type KubeRequest, type WatchEvent } from './requests';
 
 export class KubeError extends Error {
   constructor(
@@ -38,6 +38,16 @@ export interface Kube {
   user: string;
   /** Sends one request (JSON in and out; text for `text` requests); a failure becomes a KubeError saying what was being done. */
   send<T>(what: string, request: KubeRequest): Promise<T>;
+  /**
+   * Follows a watch, giving each event to `onEvent` until it answers true ('done'), or the server
+   * ends the watch or `signal` aborts it ('ended'). A failure becomes a KubeError.
+   */
+  watch(
+    what: string,
+    request: KubeRequest,
+    onEvent: (e: WatchEvent) => boolean,
+    signal?: AbortSignal,
+  ): Promise<'done' | 'ended'>;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -139,7 +149,20 @@ export async function connect(o: ConnectOptions): Promise<Kube> {
       throw explain(err, what, where);
     }
   };
-  return { context, namespace, server, user: user?.name ?? ctx.user, send };
+  const watch = async (
+    what: string,
+    r: KubeRequest,
+    onEvent: (e: WatchEvent) => boolean,
+    signal?: AbortSignal,
+  ): Promise<'done' | 'ended'> => {
+    try {
+      const creds = await credentials();
+      return await follow(base, `${prefix}${urlPath(r)}`, creds, pool, onEvent, signal);
+    } catch (err) {
+      throw explain(err, what, where);
+    }
+  };
+  return { context, namespace, server, user: user?.name ?? ctx.user, send, watch };
 }
 
 /** Makes the agent that opens connections to the API server. */
@@ -248,6 +271,82 @@ function exchange(
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/**
+ * A watch's answer as it streams: each complete line is an event. Given up (the request destroyed)
+ * when `onEvent` has what it waited for, or on `signal`; an error status rejects with ApiFailure.
+ * No idle timeout: a rollout may go quiet for minutes; the server ends the watch at the
+ * request's timeoutSeconds.
+ */
+function follow(
+  base: URL,
+  pathAndQuery: string,
+  c: Credentials,
+  pool: Pool,
+  onEvent: (e: WatchEvent) => boolean,
+  signal: AbortSignal | undefined,
+): Promise<'done' | 'ended'> {
+  const lib = base.protocol === 'http:' ? http : https;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (how: 'done' | 'ended'): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', abort);
+      req.destroy();
+      resolve(how);
+    };
+    const abort = (): void => finish('ended');
+    const req = lib.request(
+      {
+        host: base.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: base.port || (base.protocol === 'http:' ? 80 : 443),
+        path: pathAndQuery,
+        method: 'GET',
+        headers: { Accept: 'application/json', ...c.headers },
+        agent: pool.agentFor(c),
+      },
+      (res) => {
+        const code = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        let pending = '';
+        res.on('data', (d: Buffer) => {
+          if (code < 200 || code >= 300) return void chunks.push(d);
+          try {
+            const { events, rest } = watchEvents(pending + d.toString('utf8'));
+            pending = rest;
+            if (events.some((e) => onEvent(e))) finish('done');
+          } catch (err) {
+            settled = true;
+            req.destroy();
+            reject(err as Error);
+          }
+        });
+        res.on('error', (err) => {
+          if (!settled) {
+            settled = true;
+            reject(err);
+          }
+        });
+        res.on('end', () => {
+          if (code >= 200 && code < 300) return finish('ended');
+          if (settled) return;
+          settled = true;
+          reject(new ApiFailure(code, Buffer.concat(chunks).toString('utf8')));
+        });
+      },
+    );
+    req.on('error', (err) => {
+      if (!settled) {
+        settled = true;
+        reject(err);
+      }
+    });
+    if (signal?.aborted) return finish('ended');
+    signal?.addEventListener('abort', abort, { once: true });
+    req.end();
   });
 }
 

@@ -40,6 +40,17 @@ export const requests = {
     method: 'GET',
     path: `${apps(ns, 'deployments')}/${seg(name)}`,
   }),
+  /** Each change to one Deployment after `resourceVersion`, for at most `seconds` (the server ends it). */
+  watchDeployment: (ns: string, name: string, resourceVersion: string, seconds: number): KubeRequest => ({
+    method: 'GET',
+    path: apps(ns, 'deployments'),
+    query: {
+      watch: 1,
+      fieldSelector: `metadata.name=${name}`,
+      resourceVersion,
+      timeoutSeconds: seconds,
+    },
+  }),
   patchDeployment: (ns: string, name: string, patch: Patch, dryRun = false): KubeRequest => ({
     method: 'PATCH',
     path: `${apps(ns, 'deployments')}/${seg(name)}`,
@@ -113,4 +124,20 @@ export function urlPath(r: KubeRequest): string {
   for (const [k, v] of Object.entries(r.query ?? {})) if (v !== undefined) q.set(k, String(v));
   const s = q.toString();
   return s ? `${r.path}?${s}` : r.path;
+}
+
+/** One event of a watch: what happened to the object, and the object as it is now. */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: unknown;
+}
+
+/**
+ * A watch answers one JSON event per line, as the server has them: the complete lines of what came
+ * so far, and the rest (a line cut between two chunks) to put in front of the next chunk.
+ */
+export function watchEvents(text: string): { events: WatchEvent[]; rest: string } {
+  const lines = text.split('\n');
+  const rest = lines.pop() ?? '';
+  return { events: lines.filter((l) => l.trim()).map((l) => JSON.parse(l) as WatchEvent), rest };
 }

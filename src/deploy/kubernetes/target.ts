@@ -64,9 +64,10 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
   ): Promise<{ exitCode: number; tail: string[] }>;
 } {
   /**
-   * How long to wait before reading again: every 25 ms for two seconds (a ReplicaSet that scales
-   * back up is available within a second or two, and a rollback should not wait on our clock; each
-   * read is one small GET on a kept-alive connection), then every 100 ms, then every half second.
+   * How long to wait before reading again, when the rollout cannot be watched and for the
+   * migration Job: every 25 ms for two seconds (a ReplicaSet that scales back up is available
+   * within a second or two, and a rollback should not wait on our clock; each read is one small
+   * GET on a kept-alive connection), then every 100 ms, then every half second.
    */
   const pollAfter = (elapsedMs: number): number =>
     c.pollMs ?? (elapsedMs < 2000 ? 25 : elapsedMs < 5000 ? 100 : 500);
@@ -277,16 +278,23 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
   }
 
   // --- rollout --------------------------------------------------------------------------------
+  /**
+   * Waits for the rollout as `kubectl rollout status` does: a watch on the Deployment, so each
+   * status change is judged as the controller writes it. Without a watch (the credentials may not
+   * watch Deployments, a proxy buffers the stream), the Deployment is read on a timer instead.
+   */
   async function waitRollout(
     s: Session,
     generation: number,
     signal?: AbortSignal,
   ): Promise<RolloutState & { ms: number; deployment: Deployment }> {
+    const { kube } = s;
+    const ns = kube.namespace;
     const started = Date.now();
     let last = '';
-    for (;;) {
-      const d = await readDeployment(s.kube);
-      const st = rolloutDecision(d, {
+    let d = await readDeployment(kube);
+    const judge = (x: Deployment): RolloutState => {
+      const st = rolloutDecision(x, {
         generation,
         startedAt: started,
         now: Date.now(),
@@ -295,6 +303,11 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       const line = st.state === 'waiting' ? `${progressLine(st.progress)} (${st.message})` : '';
       if (line && line !== last) c.log(`Rollout: ${line}`);
       last = line || last;
+      return st;
+    };
+    let watching = c.pollMs === undefined;
+    for (;;) {
+      const st = judge(d);
       if (st.state !== 'waiting') return { ...st, ms: Date.now() - started, deployment: d };
       if (signal?.aborted)
         return {
@@ -305,7 +318,40 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
           ms: Date.now() - started,
           deployment: d,
         };
-      await sleep(pollAfter(Date.now() - started));
+      if (watching) {
+        // Ends by itself by rollout-timeout (then the read below judges the timeout), or sooner.
+        const left = Math.ceil((started + c.rolloutTimeoutMs - Date.now()) / 1000);
+        let fresh = true;
+        const ended = await kube
+          .watch(
+            `watch deployment/${c.app} in namespace ${ns}`,
+            requests.watchDeployment(
+              ns,
+              c.app,
+              d.metadata?.resourceVersion ?? '',
+              Math.max(1, Math.min(left, 300)),
+            ),
+            (e) => {
+              // An ERROR (the version we watch from is too old): read again and watch anew.
+              if (e.type === 'ERROR') {
+                fresh = false;
+                return true;
+              }
+              if (e.type !== 'ADDED' && e.type !== 'MODIFIED') return false;
+              d = e.object as Deployment;
+              return judge(d).state !== 'waiting';
+            },
+            signal,
+          )
+          .catch((err: Error) => {
+            c.log(`${err.message}; reading the Deployment on a timer instead.`);
+            watching = false;
+            return 'ended' as const;
+          });
+        // Decided: judged again at the top, on the Deployment the watch gave.
+        if (ended === 'done' && fresh) continue;
+      } else await sleep(pollAfter(Date.now() - started));
+      d = await readDeployment(kube);
     }
   }
 

@@ -14,13 +14,18 @@
 // Each one flips which version is live, so every measured run is a real rollback to the revision
 // before. Medians are reported with the ratio. Only 127.0.0.1 is contacted.
 //
-// Usage: bash scripts/services.sh && node bench/kubernetes-rollback.mjs [--reps 5] [--ready-after 0] [--keep]
+// --trace: one more re-run rollback after the repetitions (not in the medians), through the preload
+// __tests__/helpers/load-trace.cjs, printed as a timeline in ms since the spawn: Node handing over,
+// each dist/ file loaded, each HTTP request (when the preload records them), each log line, exit.
+//
+// Usage: bash scripts/services.sh && node bench/kubernetes-rollback.mjs [--reps 5] [--ready-after 0]
+//        [--keep] [--trace]
 // Exits 1 on errors (a rollback that did not end as expected), not on slow figures.
 import { execFile, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchDirs, runAction } from './lib/action.mjs';
+import { benchDirs, ROOT, runAction } from './lib/action.mjs';
 
 const K8S_DIR = process.env.SAFE_DEPLOY_K8S_DIR ?? '/tmp/safe-deploy-services/k8s';
 const KUBECONFIG = path.join(K8S_DIR, 'admin.kubeconfig');
@@ -34,6 +39,7 @@ const args = process.argv.slice(2);
 const argAt = (name) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const REPS = Number(argAt('reps') ?? 5);
 const KEEP = args.includes('--keep');
+const TRACE = args.includes('--trace');
 // --ready-after N: the app's readiness probe starts N seconds after a container starts
 // (initialDelaySeconds), as a real app's start-up would; 0 (default) is the stand-in's fastest.
 const READY_AFTER = Number(argAt('ready-after') ?? 0);
@@ -92,7 +98,7 @@ function buildAndPush(v) {
   return tag;
 }
 
-async function action(v, attempt) {
+async function action(v, attempt, env = {}) {
   const run = await runAction({
     runDir,
     workspace,
@@ -100,7 +106,7 @@ async function action(v, attempt) {
     sha: v.sha,
     runId: v.runId,
     attempt,
-    env: { KUBECONFIG },
+    env: { KUBECONFIG, ...env },
     inputs: {
       image: IMAGE,
       'deploy-to': 'kubernetes',
@@ -192,6 +198,33 @@ async function main() {
   console.log(
     `ratio                    ${(a / h).toFixed(2)}x  (goal <= ${GOAL_RATIO}x: ${a / h <= GOAL_RATIO ? 'met' : 'NOT met'})`,
   );
+  if (TRACE) await traced(REPS + 2);
+}
+
+/** One more re-run rollback through the load-trace preload, printed as a timeline (ms since spawn). */
+async function traced(attempt) {
+  const traceFile = path.join(runDir, 'trace.json');
+  const back = versions.find((v) => v.sha !== liveSha());
+  const run = await action(back, attempt, {
+    NODE_OPTIONS: `--require ${path.join(ROOT, '__tests__/helpers/load-trace.cjs')}`,
+    SAFE_DEPLOY_LOAD_TRACE: traceFile,
+  });
+  const t = JSON.parse(fs.readFileSync(traceFile, 'utf8'));
+  const at = (ms) => String(ms - run.started).padStart(6);
+  const events = [
+    [t.ready, 'Node started, preload ran'],
+    ...t.files.map((f) => [f.start, `${path.basename(f.file)} loaded in ${f.ms.toFixed(1)} ms`]),
+    ...(t.requests ?? []).map((r) => [
+      r.start,
+      `${r.method} ${r.path} → ${r.status ?? '?'}${r.headers ? ` in ${r.headers - r.start} ms` : ''}`,
+    ]),
+    ...run.lines.map((l) => [l.time, `| ${l.text.slice(0, 110)}`]),
+    [t.exit, 'process exit'],
+  ].sort((a, b) => a[0] - b[0]);
+  console.log(
+    `\ntraced re-run of ${back.name} (not in the medians): ${secs(run.ended - run.started)}; ms since spawn:`,
+  );
+  for (const [time, what] of events) console.log(`${at(time)}  ${what}`);
 }
 
 main()

@@ -69,6 +69,20 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   report.records = pipeline.records;
   await openGitHub(report, inputs, ctx, decision);
 
+  // A re-run of an old run (or a second environment) finds its image already built and gated. The
+  // registry is asked first, and answers while the target's code loads and preflight reaches it
+  // (neither needs the other's answer): a re-run that rolls back waits for one round trip, not
+  // two in a row.
+  const rollbackTo = inputs.rollback.rollbackTo;
+  const b = inputs.build;
+  const build = b.image && !rollbackTo ? await import('./stages/build') : undefined;
+  const access = build ? build.registryAccess(b, log) : undefined;
+  const looking =
+    build && access && b.rebuild === 'auto' && decision.mayPush
+      ? build.findPriorBuild(b, ctx.sha, access, log)
+      : undefined;
+  looking?.catch(() => undefined); // awaited below; a run that stops at preflight never does
+
   // One target per run: preflight, the migration Job (on a cluster), deploy and verify's rollback
   // share its connection (one SSH session, one ping). Made now, a cluster's target loads the
   // Kubernetes client while gate and build run.
@@ -88,7 +102,6 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
     ? historyRead(github, inputs.environment)
     : Promise.resolve({ known: [] });
   const target = stagesTarget?.createTarget(inputs, ctx, history, signal, log, cluster);
-  const rollbackTo = inputs.rollback.rollbackTo;
   if (rollbackTo) {
     const why = `rollback-to ${rollbackTo}: deploying an already-built version`;
     pipeline.skip('gate', why);
@@ -104,15 +117,7 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   // The deploy target is reached before anything changes: no push, no migration for a host that
   // cannot be deployed to.
   if (target && !(await preflight(report, target, pipeline))) return;
-
-  // A re-run of an old run (or a second environment) finds its image already built and gated.
-  const b = inputs.build;
-  const build = b.image ? await import('./stages/build') : undefined;
-  const access = build ? build.registryAccess(b, log) : undefined;
-  const prior =
-    build && access && b.rebuild === 'auto' && decision.mayPush
-      ? await build.findPriorBuild(b, ctx.sha, access, log)
-      : undefined;
+  const prior = await looking;
 
   const g = inputs.gate;
   if (prior?.gatePassed)

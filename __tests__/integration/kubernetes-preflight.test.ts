@@ -1,5 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { runAction, tempDir, uniqueRepo, visibleLog, type ActionRun } from '../helpers/action';
 import { expectCode, stage } from '../helpers/deploy-app';
 import {
@@ -9,6 +14,7 @@ import {
   createNamespace,
   deleteNamespace,
   DEPLOYER,
+  K8S_DIR,
   k8sWorkspace,
   kubeInputs,
   kubectl,
@@ -250,4 +256,152 @@ test('an image the registry does not have: ImagePullBackOff in the summary, and 
   expect(r.summary).toMatch(/`(ImagePullBackOff|ErrImagePull)`/);
   expect(r.outputs['auto-rolled-back']).toBe('true');
   expect(liveDeployment(ns, 'web').image).toBe(before);
+});
+
+/**
+ * A kubeconfig file for the test cluster (the admin kubeconfig's cluster and CA) whose one user
+ * has `user` as its credentials; `files` are written beside it (a kubeconfig's relative paths are
+ * its directory's).
+ */
+function kubeconfigFor(
+  user: Record<string, unknown>,
+  files: Record<string, string> = {},
+  cluster: Record<string, unknown> = {},
+): string {
+  const dir = tempDir('sd-kc-');
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  const kc = adminKubeconfig();
+  const file = path.join(dir, 'config');
+  fs.writeFileSync(
+    file,
+    stringify({
+      ...kc,
+      clusters: kc.clusters.map((c) => ({ ...c, cluster: { ...c.cluster, ...cluster } })),
+      users: [{ name: 'ci', user }],
+      contexts: [{ name: 'ci', context: { cluster: kc.clusters[0]?.name, user: 'ci' } }],
+      'current-context': 'ci',
+    }),
+  );
+  return file;
+}
+
+/** The admin kubeconfig as data: the test cluster (server, CA) and the admin's token. */
+function adminKubeconfig(): {
+  clusters: { name: string; cluster: Record<string, unknown> }[];
+  users: { user: { token: string } }[];
+} {
+  return parse(fs.readFileSync(ADMIN, 'utf8')) as ReturnType<typeof adminKubeconfig>;
+}
+
+/** A dry run reaches the cluster through every step that reads: preflight, history, the server-side patch. */
+async function dryRunWith(kubeconfig: string): Promise<ActionRun> {
+  const r = await run('web', { 'dry-run': 'true' }, { KUBECONFIG: kubeconfig });
+  expectCode(r, 0);
+  expect(r.outputs.result).toBe('planned');
+  expect(r.summary).toContain('accepted by the API server (dryRun=All)');
+  return r;
+}
+
+test('a client certificate signed by the cluster CA (files beside the kubeconfig) is the identity', async () => {
+  const dir = tempDir('sd-cert-');
+  const file = (name: string): string => path.join(dir, name);
+  const pki = path.join(K8S_DIR, 'pki');
+  const openssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
+  openssl(
+    'req',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=ci-cert/O=system:masters',
+    '-keyout',
+    file('client.key'),
+    '-out',
+    file('client.csr'),
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    file('client.csr'),
+    '-CA',
+    path.join(pki, 'ca.crt'),
+    '-CAkey',
+    path.join(pki, 'ca.key'),
+    '-set_serial',
+    String(Date.now()),
+    '-days',
+    '1',
+    '-out',
+    file('client.crt'),
+  );
+  await dryRunWith(
+    kubeconfigFor(
+      { 'client-certificate': 'client.crt', 'client-key': 'client.key' },
+      {
+        'client.crt': fs.readFileSync(file('client.crt'), 'utf8'),
+        'client.key': fs.readFileSync(file('client.key'), 'utf8'),
+      },
+    ),
+  );
+});
+
+test('an exec credential plugin (as EKS and GKE use) gives the token once a run, and it is never shown', async () => {
+  const token = adminKubeconfig().users[0]?.user.token ?? '';
+  const credential = {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    status: { token, expirationTimestamp: new Date(Date.now() + 3_600_000).toISOString() },
+  };
+  const dir = tempDir('sd-exec-');
+  const plugin = path.join(dir, 'plugin.js');
+  const runs = path.join(dir, 'runs');
+  fs.writeFileSync(
+    plugin,
+    `require('node:fs').appendFileSync(${JSON.stringify(runs)}, 'ran\\n');\n` +
+      `process.stdout.write(${JSON.stringify(JSON.stringify(credential))});\n`,
+  );
+  const r = await dryRunWith(
+    kubeconfigFor({
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: process.execPath,
+        args: [plugin],
+        interactiveMode: 'Never',
+      },
+    }),
+  );
+  expect(visibleLog(r) + r.summary).not.toContain(token);
+  // The preflight's requests go out at once; they share one run of the plugin (aws eks get-token
+  // takes a second), and the token is cached until it expires.
+  expect(fs.readFileSync(runs, 'utf8')).toBe('ran\n');
+});
+
+test('proxy-url: the API server is reached through the HTTP CONNECT proxy the kubeconfig names', async () => {
+  const tunnels: string[] = [];
+  const proxy = http.createServer();
+  proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    tunnels.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client).on('error', () => undefined);
+      client.pipe(upstream).on('error', () => undefined);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = proxy.address() as AddressInfo;
+    const token = adminKubeconfig().users[0]?.user.token ?? '';
+    await dryRunWith(kubeconfigFor({ token }, {}, { 'proxy-url': `http://127.0.0.1:${port}` }));
+    expect(tunnels.length).toBeGreaterThan(0);
+    expect(new Set(tunnels)).toEqual(new Set(['127.0.0.1:6443']));
+  } finally {
+    proxy.closeAllConnections();
+    proxy.close();
+  }
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CoreV1Event, V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { Deployment, KubeEvent, Pod, ReplicaSet } from '../../../src/deploy/kubernetes/types';
 import { revisionsOf } from '../../../src/deploy/kubernetes/history';
 import { podProblems } from '../../../src/deploy/kubernetes/pods';
 import { rolloutStatus } from '../../../src/deploy/kubernetes/rollout';
@@ -21,14 +21,14 @@ test.each([
     /exceeded its progress deadline \(6s, ProgressDeadlineExceeded\)/,
   ],
 ])('rolloutStatus on %s', (file, state, message) => {
-  const s = rolloutStatus(fixture<V1Deployment>(file));
+  const s = rolloutStatus(fixture<Deployment>(file));
   expect(s.state).toBe(state);
   expect(s.message).toMatch(message);
 });
 
 test('revisionsOf: each revision keeps the commit it was created with', () => {
-  const d = fixture<V1Deployment>('deployment-deadline-exceeded.json');
-  const sets = fixture<{ items: V1ReplicaSet[] }>('replicasets.json').items;
+  const d = fixture<Deployment>('deployment-deadline-exceeded.json');
+  const sets = fixture<{ items: ReplicaSet[] }>('replicasets.json').items;
   expect(revisionsOf(d, sets, 'web').map((r) => [r.revision, r.sha, r.image])).toEqual([
     [2, '2'.repeat(40), '127.0.0.1:5000/sd-fixtures:crash'],
     [1, '1'.repeat(40), '127.0.0.1:5000/sd-fixtures:ok'],
@@ -36,8 +36,8 @@ test('revisionsOf: each revision keeps the commit it was created with', () => {
 });
 
 test('podProblems: the crash-looping pod with its exit code and last events, the ready ones not', () => {
-  const pods = fixture<{ items: V1Pod[] }>('pods-crashloop.json').items;
-  const events = fixture<{ items: CoreV1Event[] }>('events-crashloop.json').items;
+  const pods = fixture<{ items: Pod[] }>('pods-crashloop.json').items;
+  const events = fixture<{ items: KubeEvent[] }>('events-crashloop.json').items;
   const problems = podProblems(pods, events);
   expect(problems).toHaveLength(1);
   expect(problems[0]!.pod).toMatch(/^web-6f88fb6576-/);

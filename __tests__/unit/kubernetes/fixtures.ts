@@ -1,4 +1,4 @@
-import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
+import type { Deployment, ReplicaSet } from '../../../src/deploy/kubernetes/types';
 
 /** A Deployment as the API server returns it (shape of `kubectl get deployment -o json`). */
 export function deployment(
@@ -15,7 +15,7 @@ export function deployment(
     image?: string;
     paused?: boolean;
   } = {},
-): V1Deployment {
+): Deployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -58,7 +58,7 @@ export function replicaSet(
   annotations: Record<string, string>,
   image: string,
   owner = 'uid-web',
-): V1ReplicaSet {
+): ReplicaSet {
   return {
     metadata: {
       name,

@@ -1,5 +1,11 @@
 import { pickContainer, ContainerChoiceError } from '../../../src/deploy/kubernetes/containers';
-import { liveOf, revisionFor, revisionsOf, versionsOf } from '../../../src/deploy/kubernetes/history';
+import {
+  labelSelectorOf,
+  liveOf,
+  revisionFor,
+  revisionsOf,
+  versionsOf,
+} from '../../../src/deploy/kubernetes/history';
 import { deployment, replicaSet } from './fixtures';
 
 test.each([
@@ -22,6 +28,16 @@ test.each([
   const f = (): string => pickContainer(deployment({ containers }), 'shop', requested);
   expect(f).toThrow(ContainerChoiceError);
   expect(f).toThrow(message);
+});
+
+test.each([
+  ['one label', { app: 'web' }, 'app=web'],
+  ['several, in their order', { app: 'web', tier: 'front' }, 'app=web,tier=front'],
+  ['none: the namespace, owners filter later', undefined, ''],
+])('labelSelectorOf: %s', (_n, matchLabels, want) => {
+  const d = deployment();
+  if (d.spec) d.spec.selector = { matchLabels };
+  expect(labelSelectorOf(d)).toBe(want);
 });
 
 const sets = [

@@ -1,19 +1,19 @@
-import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { KubeEvent, Pod } from '../../../src/deploy/kubernetes/types';
 import { accessChecks, deniedLine } from '../../../src/deploy/kubernetes/access';
 import { jobState, migrationJob, migrationJobName } from '../../../src/deploy/kubernetes/job';
-import { leaseDecision, leaseName, leaseSpec } from '../../../src/deploy/kubernetes/lease';
+import { leaseDecision, leaseName, leaseSpec, microTime } from '../../../src/deploy/kubernetes/lease';
 import { dryRunPlan } from '../../../src/deploy/kubernetes/plan';
 import { podProblems } from '../../../src/deploy/kubernetes/pods';
 import { deployment } from './fixtures';
 
-const pod = (name: string, status: V1Pod['status']): V1Pod => ({ metadata: { name }, status });
-const ev = (pod: string, reason: string, message: string, t: number): CoreV1Event => ({
+const pod = (name: string, status: Pod['status']): Pod => ({ metadata: { name }, status });
+const ev = (pod: string, reason: string, message: string, t: number): KubeEvent => ({
   metadata: {},
   involvedObject: { kind: 'Pod', name: pod },
   reason,
   message,
   type: 'Warning',
-  lastTimestamp: new Date(t),
+  lastTimestamp: new Date(t).toISOString(),
 });
 
 test.each([
@@ -123,8 +123,8 @@ const lease = (holder: string, renewedAt: number, seconds = 30) => ({
   metadata: { name: 'l', resourceVersion: '7' },
   spec: {
     holderIdentity: holder,
-    renewTime: new Date(renewedAt),
-    acquireTime: new Date(renewedAt),
+    renewTime: microTime(new Date(renewedAt)),
+    acquireTime: microTime(new Date(renewedAt)),
     leaseDurationSeconds: seconds,
     leaseTransitions: 2,
   },
@@ -162,8 +162,8 @@ test.each([
   expect(spec).toEqual({
     holderIdentity: 'me',
     leaseDurationSeconds: 30,
-    acquireTime: new Date(acquired),
-    renewTime: new Date(100),
+    acquireTime: microTime(new Date(acquired)),
+    renewTime: '1970-01-01T00:00:00.100000Z',
     leaseTransitions: transitions,
   });
 });

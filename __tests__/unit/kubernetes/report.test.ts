@@ -1,4 +1,4 @@
-import { explain, KubeError } from '../../../src/deploy/kubernetes/client';
+import { ApiFailure, explain, KubeError } from '../../../src/deploy/kubernetes/client';
 import type { KubeRollout } from '../../../src/deploy/kubernetes';
 import { computeOutputs } from '../../../src/report/outputs';
 import type { RunReport } from '../../../src/report/run-report';
@@ -6,45 +6,40 @@ import { renderSummary } from '../../../src/report/summary';
 
 const where = { context: 'prod', server: 'https://10.0.0.1:6443' };
 
-// Errors as @kubernetes/client-node 1.4.0 raises them: ApiException (code, body as the server sent
-// it) and node-fetch's FetchError.
+// Errors as the request layer raises them: ApiFailure (status, body as the server sent it) and
+// Node's own socket errors.
 test.each([
   [
     'refused connection',
-    Object.assign(
-      new Error(
-        'request to https://10.0.0.1:6443/apis/apps/v1/x failed, reason: connect ECONNREFUSED 10.0.0.1:6443',
-      ),
-      { name: 'FetchError', code: 'ECONNREFUSED' },
-    ),
+    Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6443'), { code: 'ECONNREFUSED' }),
     undefined,
     "the Kubernetes API at https://10.0.0.1:6443 (context prod) did not answer while trying to get deployment/web: connect ECONNREFUSED 10.0.0.1:6443. Check the kubeconfig's server address and that the cluster is reachable from this runner",
   ],
   [
-    '403 with a Status body (string)',
-    {
-      code: 403,
-      body: JSON.stringify({
+    '403 with a Status body',
+    new ApiFailure(
+      403,
+      JSON.stringify({
         kind: 'Status',
         message: 'deployments.apps "web" is forbidden: User "ci" cannot get resource "deployments"',
       }),
-    },
+    ),
     403,
     'could not get deployment/web: deployments.apps "web" is forbidden: User "ci" cannot get resource "deployments"',
   ],
   [
-    '404 with a parsed body',
-    { code: 404, body: { message: 'deployments.apps "web" not found' } },
+    '404',
+    new ApiFailure(404, JSON.stringify({ message: 'deployments.apps "web" not found' })),
     404,
     'could not get deployment/web: deployments.apps "web" not found',
   ],
   [
     '401',
-    { code: 401, body: '{"message":"Unauthorized"}' },
+    new ApiFailure(401, '{"message":"Unauthorized"}'),
     401,
     'the API server at https://10.0.0.1:6443 (context prod) refused the credentials (401 Unauthorized) while trying to get deployment/web: renew the token or certificate in the kubeconfig',
   ],
-  ['a body that is not JSON', { code: 502, body: '' }, 502, 'could not get deployment/web: HTTP 502'],
+  ['a body that is not JSON', new ApiFailure(502, ''), 502, 'could not get deployment/web: HTTP 502'],
 ])('explain: %s', (_n, err, status, message) => {
   const e = explain(err, 'get deployment/web', where);
   expect(e).toBeInstanceOf(KubeError);

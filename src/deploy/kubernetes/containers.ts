@@ -1,4 +1,4 @@
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { Deployment } from './types';
 
 export class ContainerChoiceError extends Error {}
 
@@ -6,7 +6,7 @@ export class ContainerChoiceError extends Error {}
  * The container whose image a deploy sets: `kube-container` when given, else the Deployment's
  * only container, else the one named like the app. Anything else is a guess we refuse to make.
  */
-export function pickContainer(d: V1Deployment, app: string, requested?: string): string {
+export function pickContainer(d: Deployment, app: string, requested?: string): string {
   const names = (d.spec?.template?.spec?.containers ?? []).map((c) => c.name);
   const where = `deployment/${d.metadata?.name} in namespace ${d.metadata?.namespace}`;
   const list = names.join(', ');

@@ -2,7 +2,7 @@
  * The live version and the history, read from the cluster: the Deployment's annotations, and one
  * entry per ReplicaSet revision (the controller copied our annotations onto each).
  */
-import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
+import type { Deployment, ReplicaSet } from './types';
 import type { Version } from '../release';
 import { ANNOTATIONS, REVISION } from './annotations';
 
@@ -19,8 +19,18 @@ export interface Revision {
   failed: boolean;
 }
 
+/**
+ * The label selector that lists the Deployment's ReplicaSets (its matchLabels; "" lists the
+ * namespace's, and revisionsOf keeps the ones it owns).
+ */
+export function labelSelectorOf(d: Deployment): string {
+  return Object.entries(d.spec?.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
 /** ReplicaSets the Deployment owns, newest revision first. */
-export function revisionsOf(d: V1Deployment, sets: V1ReplicaSet[], container: string): Revision[] {
+export function revisionsOf(d: Deployment, sets: ReplicaSet[], container: string): Revision[] {
   const uid = d.metadata?.uid;
   return sets
     .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.uid === uid))
@@ -47,7 +57,7 @@ export function revisionsOf(d: V1Deployment, sets: V1ReplicaSet[], container: st
  * there (someone's `kubectl set image` since then makes the sha unknown, and we say so).
  */
 export function liveOf(
-  d: V1Deployment,
+  d: Deployment,
   container: string,
 ): { version?: Version; image: string; foreign: boolean } {
   const a = d.metadata?.annotations ?? {};

@@ -1,6 +1,7 @@
 /**
- * The Kubernetes target. Only types and the factory are exported; @kubernetes/client-node itself
- * is imported dynamically on the first call, so runs that deploy elsewhere never load it.
+ * The Kubernetes target. Only types and the factory are exported; the kubeconfig code (with the
+ * parts of @kubernetes/client-node it uses) is imported dynamically on the first call, so runs that
+ * deploy elsewhere never load it.
  */
 export { kubernetesTarget } from './target';
 export type { KubeRollout, KubernetesTargetConfig } from './types';

@@ -4,7 +4,7 @@
  * placement. It runs once (backoffLimit 0: a migration is not retried blindly) and is removed by
  * the cluster after `ttlSecondsAfterFinished` even if the run dies before cleaning up.
  */
-import type { V1Deployment, V1Job } from '@kubernetes/client-node';
+import type { Deployment, Job } from './types';
 
 export interface MigrationJobSpec {
   app: string;
@@ -25,7 +25,7 @@ export function migrationJobName(app: string, sha: string, suffix: string): stri
   return `${app.slice(0, 63 - tail.length).replace(/[^a-z0-9]+$/, '')}${tail}`.replace(/[^a-z0-9-]/g, '-');
 }
 
-export function migrationJob(d: V1Deployment, s: MigrationJobSpec): V1Job {
+export function migrationJob(d: Deployment, s: MigrationJobSpec): Job {
   const pod = d.spec?.template?.spec;
   const c = pod?.containers.find((x) => x.name === s.container);
   const labels = { 'app.kubernetes.io/managed-by': 'safe-deploy', 'dev.safe-deploy/app': s.app };
@@ -68,7 +68,7 @@ export function migrationJob(d: V1Deployment, s: MigrationJobSpec): V1Job {
 
 export type JobState = { state: 'running' } | { state: 'succeeded' } | { state: 'failed'; reason: string };
 
-export function jobState(j: V1Job): JobState {
+export function jobState(j: Job): JobState {
   const cond = j.status?.conditions?.find(
     (c) => (c.type === 'Failed' || c.type === 'Complete') && c.status === 'True',
   );

@@ -3,7 +3,7 @@
  * it while the run lives; one not renewed within its duration belongs to a run that died (a
  * killed runner), and is taken over rather than blocking every later deploy.
  */
-import type { V1Lease } from '@kubernetes/client-node';
+import type { Lease } from './types';
 
 export const LEASE_SECONDS = 30;
 export const RENEW_EVERY_MS = 10_000;
@@ -20,7 +20,7 @@ export function leaseName(app: string, environment: string): string {
 }
 
 /** What to do about the lease as read (undefined: none exists). */
-export function leaseDecision(lease: V1Lease | undefined, me: string, now: number): LeaseDecision {
+export function leaseDecision(lease: Lease | undefined, me: string, now: number): LeaseDecision {
   if (!lease) return { action: 'create' };
   const s = lease.spec ?? {};
   const holder = s.holderIdentity ?? '';
@@ -32,20 +32,28 @@ export function leaseDecision(lease: V1Lease | undefined, me: string, now: numbe
   return { action: 'wait', holder, expiresInMs: expiresAt - now };
 }
 
+/**
+ * A Lease's times are MicroTime: RFC 3339 with exactly six fractional digits (the API server
+ * refuses JSON's three).
+ */
+export function microTime(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
 /** The spec we write when creating, renewing or taking the lease. */
 export function leaseSpec(
-  lease: V1Lease | undefined,
+  lease: Lease | undefined,
   me: string,
   now: Date,
   decision: LeaseDecision,
-): NonNullable<V1Lease['spec']> {
+): NonNullable<Lease['spec']> {
   const prev = lease?.spec ?? {};
   const taking = decision.action !== 'renew';
   return {
     holderIdentity: me,
     leaseDurationSeconds: LEASE_SECONDS,
-    acquireTime: taking ? now : (prev.acquireTime ?? now),
-    renewTime: now,
+    acquireTime: taking ? microTime(now) : (prev.acquireTime ?? microTime(now)),
+    renewTime: microTime(now),
     leaseTransitions: (prev.leaseTransitions ?? 0) + (decision.action === 'take' ? 1 : 0),
   };
 }

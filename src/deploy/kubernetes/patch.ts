@@ -3,7 +3,7 @@
  * set one container's image by digest with safe-deploy's annotations, and restore an earlier
  * revision's pod template as `kubectl rollout undo` does.
  */
-import type { V1Deployment, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
+import type { Deployment, ReplicaSet } from './types';
 import { ANNOTATIONS, POD_TEMPLATE_HASH } from './annotations';
 
 export interface ReleaseMeta {
@@ -74,8 +74,10 @@ export interface JsonPatchOp {
  * controller writes during a rollout, which made the undo fail at random ("the server rejected our
  * request", seen in the full suite).
  */
-export function undoPatch(d: V1Deployment, to: V1ReplicaSet): JsonPatchOp[] {
-  const template = structuredClone(to.spec?.template ?? {}) as V1PodTemplateSpec;
+export function undoPatch(d: Deployment, to: ReplicaSet): JsonPatchOp[] {
+  const template = structuredClone(to.spec?.template ?? {}) as NonNullable<
+    NonNullable<ReplicaSet['spec']>['template']
+  >;
   if (template.metadata?.labels) {
     const labels = { ...template.metadata.labels };
     delete labels[POD_TEMPLATE_HASH];

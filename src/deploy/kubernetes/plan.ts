@@ -1,9 +1,9 @@
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { Deployment } from './types';
 import type { Revision } from './history';
 
 /** What a deploy would do, for dry-run: live and new image, replicas and strategy, and the server's verdict. */
 export function dryRunPlan(o: {
-  deployment: V1Deployment;
+  deployment: Deployment;
   container: string;
   newImage: string;
   restoreTo?: Revision;

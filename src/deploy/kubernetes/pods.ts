@@ -2,7 +2,7 @@
  * Why the new pods are not ready, in the words `kubectl describe` uses: a waiting reason
  * (CrashLoopBackOff, ImagePullBackOff…), Unschedulable, or "not ready", with the last events.
  */
-import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { KubeEvent, Pod } from './types';
 
 export interface PodProblem {
   pod: string;
@@ -13,7 +13,7 @@ export interface PodProblem {
 
 const MAX_EVENTS = 5;
 
-export function podProblems(pods: V1Pod[], events: CoreV1Event[]): PodProblem[] {
+export function podProblems(pods: Pod[], events: KubeEvent[]): PodProblem[] {
   const out: PodProblem[] = [];
   for (const p of pods) {
     const name = p.metadata?.name ?? '';
@@ -29,7 +29,7 @@ export function podProblems(pods: V1Pod[], events: CoreV1Event[]): PodProblem[] 
   return out;
 }
 
-function problemOf(p: V1Pod): { reason: string; detail: string } | undefined {
+function problemOf(p: Pod): { reason: string; detail: string } | undefined {
   const sched = p.status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (sched?.status === 'False')
     return { reason: sched.reason ?? 'Unschedulable', detail: sched.message ?? 'not scheduled' };
@@ -62,7 +62,7 @@ function problemOf(p: V1Pod): { reason: string; detail: string } | undefined {
   return undefined;
 }
 
-function timeOf(e: CoreV1Event): number {
+function timeOf(e: KubeEvent): number {
   const t = e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
   return t ? new Date(t).getTime() : 0;
 }

@@ -3,7 +3,7 @@
  * plus the two things kubectl leaves to the caller: a timeout, and noticing that someone else
  * changed the Deployment while we waited (then what becomes live is no longer ours to judge).
  */
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { Deployment } from './types';
 
 export interface Progress {
   desired: number;
@@ -17,7 +17,7 @@ export type RolloutState =
   | { state: 'done'; message: string; progress: Progress }
   | { state: 'failed'; reason: 'deadline' | 'timeout' | 'changed'; message: string; progress: Progress };
 
-export function progressOf(d: V1Deployment): Progress {
+export function progressOf(d: Deployment): Progress {
   const s = d.status ?? {};
   return {
     desired: d.spec?.replicas ?? 1,
@@ -32,7 +32,7 @@ export function progressLine(p: Progress): string {
 }
 
 /** kubectl's verdict on one observation of the Deployment. */
-export function rolloutStatus(d: V1Deployment): RolloutState {
+export function rolloutStatus(d: Deployment): RolloutState {
   const progress = progressOf(d);
   const name = d.metadata?.name ?? '';
   const generation = d.metadata?.generation ?? 0;
@@ -67,7 +67,7 @@ export interface WaitContext {
 }
 
 /** kubectl's verdict, then ours: someone else's change, or rollout-timeout. */
-export function rolloutDecision(d: V1Deployment, w: WaitContext): RolloutState {
+export function rolloutDecision(d: Deployment, w: WaitContext): RolloutState {
   const s = rolloutStatus(d);
   const gen = d.metadata?.generation ?? 0;
   if (gen > w.generation) {

@@ -4,32 +4,51 @@
  * Every request body comes from the pure modules beside this one; this file only sends them.
  */
 import crypto from 'node:crypto';
-import type { V1Deployment, V1Lease, V1ReplicaSet } from '@kubernetes/client-node';
 import type { Version } from '../release';
 import type { DeployTarget, TargetOutcome } from '../target';
 import { accessChecks, deniedLine } from './access';
 import { ANNOTATIONS, POD_TEMPLATE_HASH, REVISION } from './annotations';
 import { connect, isConflict, isNotFound, KubeError, preloadClient, type Kube } from './client';
 import { pickContainer } from './containers';
-import { liveOf, revisionFor, revisionsOf, versionsOf, type Revision } from './history';
+import { labelSelectorOf, liveOf, revisionFor, revisionsOf, versionsOf, type Revision } from './history';
 import { pinnedImage } from './image';
 import { jobState, migrationJob, migrationJobName } from './job';
 import { leaseDecision, leaseName, leaseSpec, RENEW_EVERY_MS } from './lease';
 import { failedMarkPatch, imagePatch, undoPatch } from './patch';
 import { dryRunPlan } from './plan';
 import { podProblems, describeProblems } from './pods';
+import { requests } from './requests';
 import { progressLine, rolloutDecision, type RolloutState } from './rollout';
-import type { KubeRollout, KubernetesTargetConfig } from './types';
+import type {
+  Deployment,
+  Job,
+  KubeEvent,
+  KubeRollout,
+  KubernetesTargetConfig,
+  Lease,
+  Pod,
+  ReplicaSet,
+} from './types';
+
+/** A list answer: only its items are read. */
+interface List<T> {
+  items: T[];
+}
 
 interface Session {
   kube: Kube;
   container: string;
+  /**
+   * The Deployment's selector (immutable in apps/v1), read once at preflight: the ReplicaSets are
+   * then listed alongside each read of the Deployment instead of after it.
+   */
+  selector: string;
 }
 
 interface Snapshot {
-  deployment: V1Deployment;
+  deployment: Deployment;
   revisions: Revision[];
-  sets: V1ReplicaSet[];
+  sets: ReplicaSet[];
   current: number;
 }
 
@@ -45,13 +64,17 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
   ): Promise<{ exitCode: number; tail: string[] }>;
 } {
   /**
-   * How long to wait before reading again: often at first (most rollouts of a ReplicaSet that
-   * scales back up finish within a second or two, and a rollback should not wait on our clock),
-   * then every half second.
+   * How long to wait before reading again, when the rollout cannot be watched and for the
+   * migration Job: every 25 ms for two seconds (a ReplicaSet that scales back up is available
+   * within a second or two, and a rollback should not wait on our clock; each read is one small
+   * GET on a kept-alive connection), then every 100 ms, then every half second.
    */
-  const pollAfter = (elapsedMs: number): number => c.pollMs ?? (elapsedMs < 5000 ? 100 : 500);
+  const pollAfter = (elapsedMs: number): number =>
+    c.pollMs ?? (elapsedMs < 2000 ? 25 : elapsedMs < 5000 ? 100 : 500);
   let where = `deployment/${c.app}`;
   let session: Promise<Session> | undefined;
+  /** The last snapshot read (underLock may reuse its ReplicaSets). */
+  let lastRead: Snapshot | undefined;
   preloadClient();
 
   /** Connect and check everything a run needs before anything changes; once per run. */
@@ -67,21 +90,9 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     reading.catch(() => undefined);
     const answers = await Promise.all(
       checks.map((chk) =>
-        kube.call(`check whether the credentials may ${chk.verb} ${chk.resource} in namespace ${ns}`, () =>
-          kube.authz.createSelfSubjectAccessReview({
-            body: {
-              apiVersion: 'authorization.k8s.io/v1',
-              kind: 'SelfSubjectAccessReview',
-              spec: {
-                resourceAttributes: {
-                  namespace: ns,
-                  verb: chk.verb,
-                  group: chk.group,
-                  resource: chk.resource,
-                },
-              },
-            },
-          }),
+        kube.send<{ status?: { allowed?: boolean } }>(
+          `check whether the credentials may ${chk.verb} ${chk.resource} in namespace ${ns}`,
+          requests.accessReview(ns, chk),
         ),
       ),
     );
@@ -92,20 +103,21 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       throw new KubeError(
         `${where} is paused: its rollouts never progress and no deadline fires; resume it with \`kubectl rollout resume deployment/${c.app} -n ${ns}\`, then re-run`,
       );
-    return { kube, container: pickContainer(d, c.app, c.container) };
+    return { kube, container: pickContainer(d, c.app, c.container), selector: labelSelectorOf(d) };
   }
 
-  async function readDeployment(kube: Kube): Promise<V1Deployment> {
+  async function readDeployment(kube: Kube): Promise<Deployment> {
     const ns = kube.namespace;
     try {
-      return await kube.call(`get deployment/${c.app} in namespace ${ns}`, () =>
-        kube.apps.readNamespacedDeployment({ name: c.app, namespace: ns }),
+      return await kube.send<Deployment>(
+        `get deployment/${c.app} in namespace ${ns}`,
+        requests.getDeployment(ns, c.app),
       );
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      const nsMissing = await kube.core.readNamespace({ name: ns }).then(
+      const nsMissing = await kube.send(`get namespace ${ns}`, requests.getNamespace(ns)).then(
         () => false,
-        (e: { code?: number }) => e.code === 404,
+        (e: unknown) => isNotFound(e),
       );
       if (nsMissing)
         throw new KubeError(
@@ -117,21 +129,53 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     }
   }
 
-  async function snapshot(s: Session): Promise<Snapshot> {
+  /**
+   * The Deployment and its ReplicaSets, read side by side (one round trip); `read` when the caller
+   * has just read the Deployment. A failure to read the Deployment is the one reported.
+   */
+  async function snapshot(s: Session, read?: Deployment): Promise<Snapshot> {
     const { kube } = s;
-    const deployment = await readDeployment(kube);
-    const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    const list = await kube.call(`list replicasets in namespace ${kube.namespace}`, () =>
-      kube.apps.listNamespacedReplicaSet({ namespace: kube.namespace, labelSelector: selector || undefined }),
+    const reading = read ? Promise.resolve(read) : readDeployment(kube);
+    const listing = kube.send<List<ReplicaSet>>(
+      `list replicasets in namespace ${kube.namespace}`,
+      requests.listReplicaSets(kube.namespace, s.selector),
     );
+    listing.catch(() => undefined);
+    const deployment = await reading;
+    const list = await listing;
+    lastRead = withDeployment(s, list.items, deployment);
+    return lastRead;
+  }
+
+  function withDeployment(s: Session, sets: ReplicaSet[], deployment: Deployment): Snapshot {
     return {
       deployment,
-      sets: list.items,
-      revisions: revisionsOf(deployment, list.items, s.container),
+      sets,
+      revisions: revisionsOf(deployment, sets, s.container),
       current: Number(deployment.metadata?.annotations?.[REVISION] ?? 0),
     };
+  }
+
+  /**
+   * The snapshot a change is decided on, under the lock: the Deployment read again, its
+   * ReplicaSets listed again only if it moved since the last snapshot (its generation or revision,
+   * or the controller had not caught up then). A ReplicaSet's template and revision change only
+   * with those; what else may have changed, another run's failed mark, only chooses between
+   * rolling out the same template by undo or by patch. One LIST less on the way to the switch:
+   * recent API servers may hold a LIST up to 100 ms until their cache is fresh.
+   */
+  async function underLock(s: Session): Promise<Snapshot> {
+    const d = await readDeployment(s.kube);
+    const last = lastRead;
+    if (!last) return snapshot(s, d);
+    const prev = last.deployment;
+    const settled = (prev.status?.observedGeneration ?? 0) >= (prev.metadata?.generation ?? 0);
+    const same =
+      settled &&
+      prev.metadata?.uid === d.metadata?.uid &&
+      prev.metadata?.generation === d.metadata?.generation &&
+      prev.metadata?.annotations?.[REVISION] === d.metadata?.annotations?.[REVISION];
+    return same ? withDeployment(s, last.sets, d) : snapshot(s, d);
   }
 
   // --- the lock -------------------------------------------------------------------------------
@@ -139,32 +183,38 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     const { kube } = s;
     const ns = kube.namespace;
     const name = leaseName(c.app, c.environment);
-    const leases = kube.coordination;
-    const read = (): Promise<V1Lease | undefined> =>
-      kube
-        .call(`get lease ${name}`, () => leases.readNamespacedLease({ name, namespace: ns }))
-        .catch((err: unknown) => {
-          if (isNotFound(err)) return undefined;
-          throw err;
-        });
-    const write = async (
-      lease: V1Lease | undefined,
-    ): Promise<'ok' | 'lost' | { wait: string; ms: number }> => {
+    const read = (): Promise<Lease | undefined> =>
+      kube.send<Lease>(`get lease ${name}`, requests.getLease(ns, name)).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      });
+    /** The lease as we last wrote it: the release deletes it on that resourceVersion. */
+    let held: Lease | undefined;
+    const write = async (lease: Lease | undefined): Promise<'ok' | 'lost' | { wait: string; ms: number }> => {
       const d = leaseDecision(lease, c.holder, Date.now());
       if (d.action === 'wait') return { wait: d.holder, ms: d.expiresInMs };
-      const spec = toMicro(kube, leaseSpec(lease, c.holder, new Date(), d));
+      const spec = leaseSpec(lease, c.holder, new Date(), d);
       try {
-        if (d.action === 'create')
-          await kube.call(`create lease ${name}`, () =>
-            leases.createNamespacedLease({
-              namespace: ns,
-              body: { metadata: { name, namespace: ns }, spec },
-            }),
-          );
-        else
-          await kube.call(`update lease ${name}`, () =>
-            leases.replaceNamespacedLease({ name, namespace: ns, body: { metadata: lease!.metadata, spec } }),
-          );
+        held =
+          d.action === 'create' || !lease
+            ? await kube.send<Lease>(
+                `create lease ${name}`,
+                requests.createLease(ns, {
+                  apiVersion: 'coordination.k8s.io/v1',
+                  kind: 'Lease',
+                  metadata: { name, namespace: ns },
+                  spec,
+                }),
+              )
+            : await kube.send<Lease>(
+                `update lease ${name}`,
+                requests.replaceLease(ns, name, {
+                  apiVersion: 'coordination.k8s.io/v1',
+                  kind: 'Lease',
+                  metadata: lease.metadata,
+                  spec,
+                }),
+              );
       } catch (err) {
         if (isConflict(err)) return 'lost'; // someone wrote it between our read and write: read again
         throw err;
@@ -177,8 +227,12 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     };
     const deadline = Date.now() + c.lockWaitMs;
     let said = '';
+    // The last run deleted its lease, so most runs find none: the first try creates it without
+    // reading (a round trip less); one that exists answers 409, and is read and decided on.
+    let first = true;
     for (;;) {
-      const r = await write(await read());
+      const r = await write(first ? undefined : await read());
+      first = false;
       if (r === 'ok') break;
       if (r === 'lost') continue;
       if (Date.now() >= deadline)
@@ -202,33 +256,45 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
         })
         .catch((err: Error) => c.log(`Warning: renewing the deploy lock failed: ${err.message}`));
     }, RENEW_EVERY_MS);
+    const remove = (l: Lease): Promise<unknown> =>
+      kube.send(`delete lease ${name}`, requests.deleteLease(ns, name, l.metadata?.resourceVersion));
     try {
       return await fn();
     } finally {
       clearInterval(renew);
-      const l = await read().catch(() => undefined);
-      if (l?.spec?.holderIdentity === c.holder)
-        await leases
-          .deleteNamespacedLease({
-            name,
-            namespace: ns,
-            body: { preconditions: { resourceVersion: l.metadata?.resourceVersion } },
-          })
-          .catch(() => undefined);
+      // Deleted on the resourceVersion we last wrote, so a lease taken over since is left alone.
+      // A 409 may also be our own renewal landing meanwhile: read it, and delete it if still ours.
+      const gone = held
+        ? await remove(held).then(
+            () => true,
+            (err: unknown) => !isConflict(err),
+          )
+        : false;
+      if (!gone) {
+        const l = await read().catch(() => undefined);
+        if (l?.spec?.holderIdentity === c.holder) await remove(l).catch(() => undefined);
+      }
     }
   }
 
   // --- rollout --------------------------------------------------------------------------------
+  /**
+   * Waits for the rollout as `kubectl rollout status` does: a watch on the Deployment, so each
+   * status change is judged as the controller writes it. Without a watch (the credentials may not
+   * watch Deployments, a proxy buffers the stream), the Deployment is read on a timer instead.
+   */
   async function waitRollout(
     s: Session,
     generation: number,
     signal?: AbortSignal,
-  ): Promise<RolloutState & { ms: number }> {
+  ): Promise<RolloutState & { ms: number; deployment: Deployment }> {
+    const { kube } = s;
+    const ns = kube.namespace;
     const started = Date.now();
     let last = '';
-    for (;;) {
-      const d = await readDeployment(s.kube);
-      const st = rolloutDecision(d, {
+    let d = await readDeployment(kube);
+    const judge = (x: Deployment): RolloutState => {
+      const st = rolloutDecision(x, {
         generation,
         startedAt: started,
         now: Date.now(),
@@ -237,7 +303,12 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       const line = st.state === 'waiting' ? `${progressLine(st.progress)} (${st.message})` : '';
       if (line && line !== last) c.log(`Rollout: ${line}`);
       last = line || last;
-      if (st.state !== 'waiting') return { ...st, ms: Date.now() - started };
+      return st;
+    };
+    let watching = c.pollMs === undefined;
+    for (;;) {
+      const st = judge(d);
+      if (st.state !== 'waiting') return { ...st, ms: Date.now() - started, deployment: d };
       if (signal?.aborted)
         return {
           state: 'failed',
@@ -245,8 +316,42 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
           message: 'the run was cancelled during the rollout',
           progress: st.progress,
           ms: Date.now() - started,
+          deployment: d,
         };
-      await sleep(pollAfter(Date.now() - started));
+      if (watching) {
+        // Ends by itself by rollout-timeout (then the read below judges the timeout), or sooner.
+        const left = Math.ceil((started + c.rolloutTimeoutMs - Date.now()) / 1000);
+        let fresh = true;
+        const ended = await kube
+          .watch(
+            `watch deployment/${c.app} in namespace ${ns}`,
+            requests.watchDeployment(
+              ns,
+              c.app,
+              d.metadata?.resourceVersion ?? '',
+              Math.max(1, Math.min(left, 300)),
+            ),
+            (e) => {
+              // An ERROR (the version we watch from is too old): read again and watch anew.
+              if (e.type === 'ERROR') {
+                fresh = false;
+                return true;
+              }
+              if (e.type !== 'ADDED' && e.type !== 'MODIFIED') return false;
+              d = e.object as Deployment;
+              return judge(d).state !== 'waiting';
+            },
+            signal,
+          )
+          .catch((err: Error) => {
+            c.log(`${err.message}; reading the Deployment on a timer instead.`);
+            watching = false;
+            return 'ended' as const;
+          });
+        // Decided: judged again at the top, on the Deployment the watch gave.
+        if (ended === 'done' && fresh) continue;
+      } else await sleep(pollAfter(Date.now() - started));
+      d = await readDeployment(kube);
     }
   }
 
@@ -256,11 +361,13 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       const rs = snap.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === snap.current);
       const hash = rs?.metadata?.labels?.[POD_TEMPLATE_HASH];
       const ns = s.kube.namespace;
-      const pods = await s.kube.core.listNamespacedPod({
-        namespace: ns,
-        labelSelector: hash ? `${POD_TEMPLATE_HASH}=${hash}` : undefined,
-      });
-      const events = await s.kube.core.listNamespacedEvent({ namespace: ns }).catch(() => ({ items: [] }));
+      const pods = await s.kube.send<List<Pod>>(
+        `list pods in namespace ${ns}`,
+        requests.listPods(ns, hash ? `${POD_TEMPLATE_HASH}=${hash}` : undefined),
+      );
+      const events = await s.kube
+        .send<List<KubeEvent>>(`list events in namespace ${ns}`, requests.listEvents(ns))
+        .catch(() => ({ items: [] }));
       return podProblems(pods.items, events.items);
     } catch (err) {
       c.log(`Could not read the new pods' state: ${(err as Error).message}`);
@@ -297,7 +404,12 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     rep.image = sent.spec?.template?.spec?.containers.find((x) => x.name === s.container)?.image;
     const st = await waitRollout(s, sent.metadata?.generation ?? 0, signal);
     rep.progress = st.progress;
-    const after = await snapshot(s);
+    // An undo that went well serves the ReplicaSet it chose, never one marked failed: no need to
+    // list them again to clear a mark.
+    const after =
+      change.how === 'undo' && st.state === 'done'
+        ? withDeployment(s, before.sets, st.deployment)
+        : await snapshot(s, st.deployment);
     rep.revisionAfter = after.current || undefined;
     const current: Version = { ...v, image: liveOf(after.deployment, s.container).image || v.image };
     if (st.state === 'done') {
@@ -350,16 +462,9 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     let undoOk = false;
     if (!rs) undoDetail = `ReplicaSet ${fallback.replicaSet} is gone`;
     else {
-      const patched = await kube.call(`undo deployment/${c.app} in namespace ${ns}`, () =>
-        kube.apps.patchNamespacedDeployment(
-          {
-            name: c.app,
-            namespace: ns,
-            body: undoPatch(undoFrom.deployment, rs),
-            fieldManager: 'safe-deploy',
-          },
-          kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.JsonPatch),
-        ),
+      const patched = await kube.send<Deployment>(
+        `undo deployment/${c.app} in namespace ${ns}`,
+        requests.patchDeployment(ns, c.app, { type: 'json', body: undoPatch(undoFrom.deployment, rs) }),
       );
       const back = await waitRollout(s, patched.metadata?.generation ?? 0);
       undoOk = back.state === 'done';
@@ -387,10 +492,10 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
   /** Best effort: without the right to patch ReplicaSets, history just keeps the failed commit. */
   async function markReplicaSet(s: Session, name: string, why: string | null): Promise<void> {
     const { kube } = s;
-    await kube.apps
-      .patchNamespacedReplicaSet(
-        { name, namespace: kube.namespace, body: failedMarkPatch(why), fieldManager: 'safe-deploy' },
-        kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.MergePatch),
+    await kube
+      .send(
+        `mark replicaset ${name} in namespace ${kube.namespace}`,
+        requests.patchReplicaSet(kube.namespace, name, failedMarkPatch(why)),
       )
       .catch((err: Error) => c.log(`Could not mark ReplicaSet ${name} (${err.message.split('\n')[0]}).`));
   }
@@ -400,22 +505,14 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
     before: Snapshot,
     change: { how: 'patch'; v: Version } | { how: 'undo'; to: Revision; v: Version },
     dryRun: boolean,
-  ): Promise<V1Deployment> {
+  ): Promise<Deployment> {
     const { kube } = s;
     const ns = kube.namespace;
     if (change.how === 'undo') {
       const rs = before.sets.find((x) => x.metadata?.name === change.to.replicaSet)!;
-      return kube.call(`undo deployment/${c.app} in namespace ${ns}`, () =>
-        kube.apps.patchNamespacedDeployment(
-          {
-            name: c.app,
-            namespace: ns,
-            body: undoPatch(before.deployment, rs),
-            fieldManager: 'safe-deploy',
-            dryRun: dryRun ? 'All' : undefined,
-          },
-          kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.JsonPatch),
-        ),
+      return kube.send<Deployment>(
+        `undo deployment/${c.app} in namespace ${ns}`,
+        requests.patchDeployment(ns, c.app, { type: 'json', body: undoPatch(before.deployment, rs) }, dryRun),
       );
     }
     const v = change.v;
@@ -426,11 +523,9 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       deployedAt: new Date().toISOString(),
       cause: `safe-deploy: ${v.sha.slice(0, 7)}${c.runUrl ? ` (${c.runUrl})` : ''}`,
     });
-    return kube.call(`patch deployment/${c.app} in namespace ${ns}`, () =>
-      kube.apps.patchNamespacedDeployment(
-        { name: c.app, namespace: ns, body, fieldManager: 'safe-deploy', dryRun: dryRun ? 'All' : undefined },
-        kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.StrategicMergePatch),
-      ),
+    return kube.send<Deployment>(
+      `patch deployment/${c.app} in namespace ${ns}`,
+      requests.patchDeployment(ns, c.app, { type: 'strategic', body }, dryRun),
     );
   }
 
@@ -454,7 +549,7 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
   const put = async (v: Version, signal: AbortSignal | undefined): Promise<TargetOutcome> => {
     const s = await open();
     return withLease(s, async () => {
-      const snap = await snapshot(s);
+      const snap = await underLock(s);
       const fallback = snap.revisions.find((r) => r.revision === snap.current);
       return roll(s, snap, changeFor(snap, v), fallback, signal);
     });
@@ -513,16 +608,14 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
       });
       const name = migrationJobName(c.app, sha, suffix);
       onLine(`Running migrate-command as Job ${name} in namespace ${ns}…`);
-      await kube.call(`create job ${name} in namespace ${ns}`, () =>
-        kube.batch.createNamespacedJob({ namespace: ns, body }),
-      );
+      await kube.send(`create job ${name} in namespace ${ns}`, requests.createJob(ns, body));
       try {
         let state = jobState(body);
         const started = Date.now();
         while (state.state === 'running') {
           await sleep(pollAfter(Date.now() - started));
           state = jobState(
-            await kube.call(`get job ${name}`, () => kube.batch.readNamespacedJob({ name, namespace: ns })),
+            await kube.send<Job>(`get job ${name} in namespace ${ns}`, requests.getJob(ns, name)),
           );
           if (Date.now() - started > c.rolloutTimeoutMs) {
             state = {
@@ -536,8 +629,8 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
         if (state.state === 'failed') onLine(`Job ${name} failed: ${state.reason}`);
         return { exitCode: state.state === 'succeeded' ? 0 : exitCode || 1, tail };
       } finally {
-        await kube.batch
-          .deleteNamespacedJob({ name, namespace: ns, propagationPolicy: 'Background' })
+        await kube
+          .send(`delete job ${name} in namespace ${ns}`, requests.deleteJob(ns, name))
           .catch(() => onLine(`Could not delete Job ${name}; the cluster removes it after its TTL.`));
       }
     },
@@ -546,18 +639,17 @@ export function kubernetesTarget(c: KubernetesTargetConfig): DeployTarget & {
 
 async function jobLogs(kube: Kube, job: string): Promise<{ tail: string[]; exitCode: number }> {
   try {
-    const pods = await kube.core.listNamespacedPod({
-      namespace: kube.namespace,
-      labelSelector: `job-name=${job}`,
-    });
+    const pods = await kube.send<List<Pod>>(
+      `list the pods of job ${job}`,
+      requests.listPods(kube.namespace, `job-name=${job}`),
+    );
     const pod = pods.items[0];
     if (!pod?.metadata?.name) return { tail: [], exitCode: 0 };
     const exitCode = pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode ?? 0;
-    const text = await kube.core.readNamespacedPodLog({
-      name: pod.metadata.name,
-      namespace: kube.namespace,
-      tailLines: 50,
-    });
+    const text = await kube.send<string>(
+      `read the log of pod ${pod.metadata.name}`,
+      requests.podLog(kube.namespace, pod.metadata.name, 50),
+    );
     return {
       tail: String(text)
         .split('\n')
@@ -568,11 +660,4 @@ async function jobLogs(kube: Kube, job: string): Promise<{ tail: string[]; exitC
   } catch {
     return { tail: ["(the Job's logs could not be read)"], exitCode: 0 };
   }
-}
-
-/** Lease times are MicroTime: the client serializes them only from its own Date subclass. */
-function toMicro(kube: Kube, spec: NonNullable<V1Lease['spec']>): NonNullable<V1Lease['spec']> {
-  const m = (d: Date | undefined): Date | undefined =>
-    d ? new kube.k8s.V1MicroTime(d.getTime()) : undefined;
-  return { ...spec, acquireTime: m(spec.acquireTime), renewTime: m(spec.renewTime) };
 }

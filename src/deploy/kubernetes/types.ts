@@ -1,3 +1,4 @@
+import type { CoreV1Event, V1Deployment, V1Job, V1Lease, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { PodProblem } from './pods';
 import type { Progress } from './rollout';
 
@@ -45,3 +46,22 @@ export interface KubernetesTargetConfig {
   /** How often the rollout and the lock are read (tests and the bench keep the default). */
   pollMs?: number;
 }
+
+/**
+ * An API object as JSON carries it: client-node's model types (only the types: its generated code
+ * is never loaded), with their Date fields as the RFC 3339 strings they are on the wire.
+ */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
+export type Deployment = Wire<V1Deployment>;
+export type ReplicaSet = Wire<V1ReplicaSet>;
+export type Lease = Wire<V1Lease>;
+export type Pod = Wire<V1Pod>;
+export type KubeEvent = Wire<CoreV1Event>;
+export type Job = Wire<V1Job>;

@@ -102,9 +102,15 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   const b = inputs.build;
   const build = b.image ? await import('./stages/build') : undefined;
   const access = build ? build.registryAccess(b, log) : undefined;
+  // What the build will ask the engine, git and the registry starts now, alongside the question
+  // below and the gate: a cold build's time is mostly these round trips otherwise.
+  const prep =
+    build && access
+      ? build.prepareBuild(b, { ctx, workDir: inputs.workingDirectory, access, dryRun: inputs.dryRun })
+      : undefined;
   const prior =
-    build && access && b.rebuild === 'auto' && decision.mayPush
-      ? await build.findPriorBuild(b, ctx.sha, access, log)
+    build && access && prep && b.rebuild === 'auto' && decision.mayPush
+      ? await build.findPriorBuild(b, ctx.sha, access, log, prep.docker)
       : undefined;
 
   const g = inputs.gate;
@@ -131,6 +137,7 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
         access,
         prior,
         dryRun: inputs.dryRun,
+        prep,
         log,
       }),
     );

@@ -102,16 +102,20 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   const b = inputs.build;
   const build = b.image ? await import('./stages/build') : undefined;
   const access = build ? build.registryAccess(b, log) : undefined;
-  // What the build will ask the engine, git and the registry starts now, alongside the question
-  // below and the gate: a cold build's time is mostly these round trips otherwise.
+  // What the build will ask the engine, git and the registry starts now, all at once and before
+  // the gate: a cold build's time is mostly these round trips otherwise.
   const prep =
     build && access
-      ? build.prepareBuild(b, { ctx, workDir: inputs.workingDirectory, access, dryRun: inputs.dryRun })
+      ? build.prepareBuild(b, {
+          ctx,
+          workDir: inputs.workingDirectory,
+          access,
+          dryRun: inputs.dryRun,
+          askPrior: b.rebuild === 'auto' && decision.mayPush,
+          log,
+        })
       : undefined;
-  const prior =
-    build && access && prep && b.rebuild === 'auto' && decision.mayPush
-      ? await build.findPriorBuild(b, ctx.sha, access, log, prep.docker)
-      : undefined;
+  const prior = await prep?.prior;
 
   const g = inputs.gate;
   if (prior?.gatePassed)

@@ -65,6 +65,8 @@ interface CacheLookup {
  */
 export interface BuildPrep {
   docker: Docker;
+  /** findPriorBuild's answer; undefined when not asked (PrepOptions.askPrior) or in doubt. */
+  prior: Promise<PriorBuild | null | undefined>;
   /** `GET /_ping`: undefined when the engine answered, else its error. */
   reachable: Promise<Error | undefined>;
   /** Version and networks for buildImage; a rejection is buildImage's to report, as before. */
@@ -78,18 +80,28 @@ export interface PrepOptions {
   workDir: string;
   access: ResolvedAuth;
   dryRun: boolean;
+  /** Whether to look for this commit's image already built (findPriorBuild). */
+  askPrior: boolean;
+  log: Log;
   docker?: Docker;
 }
 
-/** Starts the engine, git and registry questions of a build (see BuildPrep). */
+/**
+ * Starts the engine, git and registry questions of a build (see BuildPrep), the slowest first:
+ * the registry's answer for this commit's own tag, which decides whether anything is built.
+ */
 export function prepareBuild(b: BuildInputs, o: PrepOptions): BuildPrep {
   const repo = b.image!;
   const docker = o.docker ?? new Docker(engineOptions());
+  const prior = o.askPrior
+    ? findPriorBuild(b, o.ctx.sha, o.access, o.log, docker)
+    : Promise.resolve(undefined);
   const facts = engineFacts(docker);
   // Marked handled: a run that never builds (failed gate, earlier build) leaves it unread.
   facts.catch(() => undefined);
   return {
     docker,
+    prior,
     reachable: docker.ping().then(
       () => undefined,
       (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
@@ -161,7 +173,7 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
     pushed: false,
     tags: [o.ctx.sha, ...b.tags],
   };
-  const prep = o.prep ?? prepareBuild(b, { ...o, docker: undefined });
+  const prep = o.prep ?? prepareBuild(b, { ...o, askPrior: false });
   const { docker } = prep;
   const unreachable = await prep.reachable;
   if (unreachable) {

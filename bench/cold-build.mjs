@@ -16,7 +16,12 @@
 // clock of the whole process (node start, registry lookups, build). Medians are printed side by
 // side with ratios. Only 127.0.0.1 is contacted.
 //
-// Usage: bash scripts/services.sh && npm run -s build && node bench/cold-build.mjs [--reps 3]
+// --trace: one more registry build after the repetitions (not in the medians), through a preload
+// (__tests__/helpers/load-trace.cjs), printed as a timeline in ms since the spawn: Node handing
+// over, each file of dist/ loaded, each engine request (sent → headers → body end), git, each log
+// line. Where the time before the build goes.
+//
+// Usage: bash scripts/services.sh && npm run -s build && node bench/cold-build.mjs [--reps 3] [--trace]
 //   (or bash bench/cold-build.sh [options])
 // Exits 1 when a build fails or a mode did not do what it claims (cached steps), not on slow
 // figures; prints whether the goals (registry >= 3x faster than none, <= 1.2x hand) are met.
@@ -24,7 +29,7 @@ import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchDirs, runAction } from './lib/action.mjs';
+import { benchDirs, ROOT, runAction } from './lib/action.mjs';
 import { forgetBuild } from './lib/build-cache.mjs';
 
 const REGISTRY = '127.0.0.1:5000';
@@ -35,8 +40,9 @@ const GOAL_VS_HAND = 1.2;
 const args = process.argv.slice(2);
 const argAt = (name) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const REPS = Number(argAt('reps') ?? 3);
+const TRACE = args.includes('--trace');
 if (!Number.isInteger(REPS) || REPS < 1) {
-  console.error('usage: node bench/cold-build.mjs [--reps N]');
+  console.error('usage: node bench/cold-build.mjs [--reps N] [--trace]');
   process.exit(2);
 }
 
@@ -73,10 +79,10 @@ fs.writeFileSync(
   ].join('\n'),
 );
 
-async function spawnAction(label, sha, inputs, before) {
+async function spawnAction(label, sha, inputs, before, env = {}) {
   const event = path.join(runDir, `event-${label}.json`);
   fs.writeFileSync(event, JSON.stringify({ before, repository: { default_branch: 'main' } }));
-  return runAction({ runDir, workspace, label, sha, inputs, env: { GITHUB_EVENT_PATH: event } });
+  return runAction({ runDir, workspace, label, sha, inputs, env: { GITHUB_EVENT_PATH: event, ...env } });
 }
 
 /** The action with nothing to do (no image): node start, bundle load, inputs, report. */
@@ -86,8 +92,8 @@ async function floor(label) {
   return (r.ended - r.started) / 1000;
 }
 
-async function action(label, sha, inputs, before) {
-  const r = await spawnAction(label, sha, { image: IMAGE, ...inputs }, before);
+async function action(label, sha, inputs, before, env) {
+  const r = await spawnAction(label, sha, { image: IMAGE, ...inputs }, before, env);
   const text = r.lines.map((l) => l.text).join('\n');
   // Seconds since the spawn before each line: where the time went.
   fs.writeFileSync(
@@ -97,7 +103,49 @@ async function action(label, sha, inputs, before) {
   if (r.code !== 0) throw new Error(`${label}: the action exited ${r.code}; log: ${r.logFile}`);
   const built = /Built with BuildKit, (\d+) of (\d+) steps cached/.exec(text);
   if (!built) throw new Error(`${label}: no "Built with BuildKit" line; log: ${r.logFile}`);
-  return { seconds: (r.ended - r.started) / 1000, cached: Number(built[1]), steps: Number(built[2]) };
+  return {
+    seconds: (r.ended - r.started) / 1000,
+    cached: Number(built[1]),
+    steps: Number(built[2]),
+    started: r.started,
+    lines: r.lines,
+  };
+}
+
+/** One registry build through the load-trace preload, printed as a timeline (ms since the spawn). */
+async function traced(parent) {
+  const traceFile = path.join(runDir, 'trace.json');
+  await forget();
+  const r = await action(
+    'registry-traced',
+    randomSha(),
+    { 'build-cache': 'registry', push: 'false' },
+    parent,
+    {
+      NODE_OPTIONS: `--require ${path.join(ROOT, '__tests__/helpers/load-trace.cjs')}`,
+      SAFE_DEPLOY_LOAD_TRACE: traceFile,
+    },
+  );
+  const t = JSON.parse(fs.readFileSync(traceFile, 'utf8'));
+  const at = (ms) => ms - r.started;
+  const events = [
+    { at: at(t.ready), text: 'NODE   started, running JavaScript' },
+    ...t.files.map((f) => ({
+      at: at(f.start),
+      text: `LOAD   ${path.basename(f.file)} (${f.ms.toFixed(0)} ms)`,
+    })),
+    ...t.execs.map((e) => ({ at: at(e.start), text: `EXEC   ${e.file} ${e.args.join(' ')} (${e.ms} ms)` })),
+    ...t.requests.map((q) => ({
+      at: at(q.start),
+      text: `ENGINE ${q.method} ${q.path.slice(0, 90)}${q.headers ? ` → ${q.status} at +${q.headers - q.start} ms` : ' (upgraded or unanswered)'}${q.end && q.end - q.headers > 5 ? `, body ended at +${q.end - q.start} ms` : ''}`,
+    })),
+    ...r.lines
+      .filter((l) => !l.text.startsWith('::add-mask::'))
+      .map((l) => ({ at: at(l.time), text: `LOG    ${l.text.slice(0, 110)}` })),
+    { at: at(t.exit), text: 'EXIT' },
+  ].sort((x, y) => x.at - y.at);
+  console.log(`\ntraced registry build (not in the medians): ${r.seconds.toFixed(2)}s; ms since spawn:`);
+  for (const e of events) console.log(`  ${String(e.at).padStart(6)}  ${e.text}`);
 }
 
 async function hand(parent, n) {
@@ -165,6 +213,7 @@ try {
     );
   }
   await forget();
+  if (TRACE) await traced(parent);
 
   const m = {
     none: median(times.none),

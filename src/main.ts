@@ -69,19 +69,29 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   report.records = pipeline.records;
   await openGitHub(report, inputs, ctx, decision);
 
-  // A re-run of an old run (or a second environment) finds its image already built and gated. The
-  // registry is asked first, and answers while the target's code loads and preflight reaches it
-  // (neither needs the other's answer): a re-run that rolls back waits for one round trip, not
-  // two in a row.
+  // A re-run of an old run (or a second environment) finds its image already built and gated.
+  // What the build will ask the engine, git and the registry (this commit's earlier build first)
+  // starts now, all at once: the answers come while the target's code loads, preflight reaches it
+  // and the gate runs (none needs another's answer). A re-run that rolls back waits for one round
+  // trip, not several in a row.
   const rollbackTo = inputs.rollback.rollbackTo;
   const b = inputs.build;
   const build = b.image && !rollbackTo ? await import('./stages/build') : undefined;
   const access = build ? build.registryAccess(b, log) : undefined;
-  const looking =
-    build && access && b.rebuild === 'auto' && decision.mayPush
-      ? build.findPriorBuild(b, ctx.sha, access, log)
+  const prep =
+    build && access
+      ? build.prepareBuild(b, {
+          ctx,
+          workDir: inputs.workingDirectory,
+          access,
+          dryRun: inputs.dryRun,
+          askPrior: b.rebuild === 'auto' && decision.mayPush,
+          log,
+        })
       : undefined;
-  looking?.catch(() => undefined); // awaited below; a run that stops at preflight never does
+  // Marked handled: a run that stops at preflight never reads them.
+  prep?.prior.catch(() => undefined);
+  prep?.cache.catch(() => undefined);
 
   // One target per run: preflight, the migration Job (on a cluster), deploy and verify's rollback
   // share its connection (one SSH session, one ping). Made now, a cluster's target loads the
@@ -117,7 +127,7 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
   // The deploy target is reached before anything changes: no push, no migration for a host that
   // cannot be deployed to.
   if (target && !(await preflight(report, target, pipeline))) return;
-  const prior = await looking;
+  const prior = await prep?.prior;
 
   const g = inputs.gate;
   if (prior?.gatePassed)
@@ -143,6 +153,7 @@ async function runStages(report: RunReport, inputs: Inputs, signal: AbortSignal)
         access,
         prior,
         dryRun: inputs.dryRun,
+        prep,
         log,
       }),
     );

@@ -113,37 +113,74 @@ function contextTar(req: BuildRequest): NodeJS.ReadableStream {
   return tar.pack(req.contextDir, { entries: req.files });
 }
 
+/** What buildImage needs to know of the engine: its version (API, OS) and whether it has a bridge network. */
+export interface EngineFacts {
+  server: { ApiVersion?: string; Os?: string };
+  bridge: boolean;
+}
+
+/** Asks the engine for its EngineFacts, both questions at once. */
+export async function engineFacts(docker: Docker): Promise<EngineFacts> {
+  const [server, bridge] = await Promise.all([docker.version(), hasNetwork(docker, 'bridge')]);
+  return { server, bridge };
+}
+
+/** A BuildKit session being opened: open, or why not (err undefined: not asked, the pinned API is too old). */
+export type SessionStart = { ok: true; session: Session } | { ok: false; err: unknown };
+
+/**
+ * Opens the build's BuildKit session; never rejects. A client pinned below 1.39 is known to build
+ * classic without asking the engine: no session. An engine too old for sessions refuses the
+ * session itself, which is why its failure is kept for buildImage to weigh, not thrown.
+ */
+export function startSession(
+  docker: Docker,
+  secrets: Map<string, string>,
+  auth: RegistryAuth | undefined,
+): Promise<SessionStart> {
+  const pinned = (docker.modem as { version?: string }).version;
+  if (classicReason({}, pinned) !== undefined) return Promise.resolve({ ok: false, err: undefined });
+  return openSession(docker, secrets, auth).then(
+    (session) => ({ ok: true as const, session }),
+    (err: unknown) => ({ ok: false as const, err }),
+  );
+}
+
 /**
  * Builds with BuildKit when the engine has it (secrets and registry credentials served over a
- * session), else with the classic builder, saying why. Resolves to the image id.
+ * session), else with the classic builder, saying why. Resolves to the image id. `facts` and
+ * `opened`: the engine's answers and the session when the caller started them already (while it
+ * asked the registry); else started here, together: every round trip to the engine is on the
+ * build's clock. The session is closed when the build is over, or at once when it cannot serve.
  */
 export async function buildImage(
   docker: Docker,
   req: BuildRequest,
   onLine: (l: string) => void,
+  facts: Promise<EngineFacts> = engineFacts(docker),
+  opened: Promise<SessionStart> = startSession(docker, req.secrets, req.auth),
 ): Promise<BuildOutcome> {
   const pinned = (docker.modem as { version?: string }).version;
-  // Asked together: every round trip to the engine is on the build's clock. An engine too old
-  // for sessions refuses the session itself, which is why its failure is kept, not thrown yet.
-  // A client pinned below 1.39 is known to build classic without asking the engine: no session.
-  const pinnedTooOld = classicReason({}, pinned) !== undefined;
-  const [server, bridge, opened] = await Promise.all([
-    docker.version(),
-    hasNetwork(docker, 'bridge'),
-    pinnedTooOld
-      ? { ok: false as const, err: undefined }
-      : openSession(docker, req.secrets, req.auth).then(
-          (s) => ({ ok: true as const, session: s }),
-          (err: unknown) => ({ ok: false as const, err }),
-        ),
+  // Both awaited at once, so a failed `facts` is handled while the session still opens.
+  const [start, known] = await Promise.all([
+    opened,
+    facts.then(
+      (f) => ({ ok: true as const, ...f }),
+      (err: unknown) => ({ ok: false as const, err }),
+    ),
   ]);
-  let reason = classicReason(server as { ApiVersion?: string; Os?: string }, pinned);
+  if (!known.ok) {
+    if (start.ok) start.session.close();
+    throw known.err;
+  }
+  const { server, bridge } = known;
+  let reason = classicReason(server, pinned);
   let session: Session | undefined;
-  if (opened.ok && reason) opened.session.close();
-  else if (opened.ok) session = opened.session;
+  if (start.ok && reason) start.session.close();
+  else if (start.ok) session = start.session;
   else if (!reason) {
-    if (!(opened.err instanceof SessionUnsupportedError)) throw opened.err;
-    reason = opened.err.message;
+    if (!(start.err instanceof SessionUnsupportedError)) throw start.err;
+    reason = start.err.message;
   }
   if (!session) {
     const why = reason ?? 'no BuildKit session';

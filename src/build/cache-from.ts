@@ -10,25 +10,27 @@
  * The live version is not read from the deploy target here (that happens after the build); the
  * previous push stands in for it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 
 const SHA_RE = /^[0-9a-f]{40}$/;
 
-/** The parents of `sha` known to git in `dir`; none when git or the commit is not there (shallow clone). */
-export function gitParents(dir: string, sha: string): string[] {
-  try {
-    const out = execFileSync('git', ['rev-parse', `${sha}^@`], {
-      cwd: dir,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    return out
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => SHA_RE.test(l));
-  } catch {
-    return [];
-  }
+/**
+ * The parents of `sha` known to git in `dir`; none when git or the commit is not there (shallow
+ * clone). Asynchronous so git runs while the build's other questions are in flight.
+ */
+export function gitParents(dir: string, sha: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', `${sha}^@`], { cwd: dir, encoding: 'utf8' }, (err, out) =>
+      resolve(
+        err
+          ? []
+          : out
+              .split('\n')
+              .map((l) => l.trim())
+              .filter((l) => SHA_RE.test(l)),
+      ),
+    );
+  });
 }
 
 /** Commits named by the event payload that are likely built already: `before`, a pull request's base. */

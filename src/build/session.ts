@@ -150,10 +150,14 @@ export async function openSession(
   );
   server.createConnectionInjector(grpc.ServerCredentials.createInsecure()).injectConnection(socket);
 
+  let closed = false;
   return {
     id,
     missingSecrets,
+    // Idempotent: the build closes its session, and so does whoever opened it, once the build is over.
     close: () => {
+      if (closed) return;
+      closed = true;
       // The socket first: bytes the engine sends after the gRPC server's HTTP/2 session is torn
       // down would reach Node's http2 internals with no handle and crash the process (seen here).
       socket.destroy();

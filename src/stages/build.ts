@@ -7,7 +7,14 @@ import type { StageResult } from '../types';
 import { listContextFiles } from '../build/context-files';
 import { cacheFromCandidates, eventCommits, gitParents } from '../build/cache-from';
 import { buildLine, describeBuild, type BuildInfo } from '../build/describe';
-import { BuildError, buildImage, type BuildOutcome } from '../build/build-image';
+import {
+  BuildError,
+  buildImage,
+  engineFacts,
+  startSession,
+  type BuildOutcome,
+  type EngineFacts,
+} from '../build/build-image';
 import { DockerStreamError, imageLabels, lookupRemote, pushImage } from '../build/docker-image';
 import { resolveAuth, type ResolvedAuth } from '../build/registry-auth';
 import { registerSecret } from '../secrets';
@@ -38,8 +45,73 @@ export interface BuildOptions {
   /** The registry's answer from findPriorBuild: found, absent (null), or not asked (undefined). */
   prior?: PriorBuild | null;
   dryRun: boolean;
-  docker?: Docker;
+  /** The questions the build asks before it starts, already in flight (prepareBuild); else asked here. */
+  prep?: BuildPrep;
   log: Log;
+}
+
+/** The cache candidates' registry lookups: those found, and why each of the others is not used. */
+interface CacheLookup {
+  candidates: string[];
+  refs: string[];
+  skipped: { ref: string; why: string }[];
+}
+
+/**
+ * What the build asks the engine, git and the registry before it can start, all asked at once as
+ * soon as the build stage is loaded: every round trip here is on the clock of a run that builds,
+ * and one after the other they cost more than the cached build itself. The promises never reject
+ * (a run whose gate fails never reads them): each holds its answer or its error.
+ */
+export interface BuildPrep {
+  docker: Docker;
+  /** findPriorBuild's answer; undefined when not asked (PrepOptions.askPrior) or in doubt. */
+  prior: Promise<PriorBuild | null | undefined>;
+  /** `GET /_ping`: undefined when the engine answered, else its error. */
+  reachable: Promise<Error | undefined>;
+  /** Version and networks for buildImage; a rejection is buildImage's to report, as before. */
+  facts: Promise<EngineFacts>;
+  /** Which cache candidates exist; [] when build-cache is none or the run is a dry run. */
+  cache: Promise<CacheLookup>;
+}
+
+export interface PrepOptions {
+  ctx: RunContext;
+  workDir: string;
+  access: ResolvedAuth;
+  dryRun: boolean;
+  /** Whether to look for this commit's image already built (findPriorBuild). */
+  askPrior: boolean;
+  log: Log;
+  docker?: Docker;
+}
+
+/**
+ * Starts the engine, git and registry questions of a build (see BuildPrep), the slowest first:
+ * the registry's answer for this commit's own tag, which decides whether anything is built.
+ */
+export function prepareBuild(b: BuildInputs, o: PrepOptions): BuildPrep {
+  const repo = b.image!;
+  const docker = o.docker ?? new Docker(engineOptions());
+  const prior = o.askPrior
+    ? findPriorBuild(b, o.ctx.sha, o.access, o.log, docker)
+    : Promise.resolve(undefined);
+  const facts = engineFacts(docker);
+  // Marked handled: a run that never builds (failed gate, earlier build) leaves it unread.
+  facts.catch(() => undefined);
+  return {
+    docker,
+    prior,
+    reachable: docker.ping().then(
+      () => undefined,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    ),
+    facts,
+    cache:
+      b.buildCache === 'registry' && !o.dryRun
+        ? lookupCache(docker, repo, o)
+        : Promise.resolve({ candidates: [], refs: [], skipped: [] }),
+  };
 }
 
 /** `<image>:<sha>` already in the registry: a re-run, or a second environment. */
@@ -101,8 +173,15 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
     pushed: false,
     tags: [o.ctx.sha, ...b.tags],
   };
-  const docker = o.docker ?? new Docker(engineOptions());
-  await pingEngine(docker);
+  const prep = o.prep ?? prepareBuild(b, { ...o, askPrior: false });
+  const { docker } = prep;
+  const unreachable = await prep.reachable;
+  if (unreachable) {
+    const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+    throw new Error(
+      `cannot reach the Docker engine at ${where} (${unreachable.message}); is Docker running on this runner?`,
+    );
+  }
 
   const auth = o.access.auth;
   const already = (p: PriorBuild): BuildResult => ({
@@ -140,7 +219,11 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
     [GATE_LABEL]: o.gateLabel,
     ...b.labels,
   };
-  const cacheFrom = b.buildCache === 'registry' ? await existingCacheRefs(docker, repo, o, auth) : [];
+  const secrets = new Map(Object.entries(b.buildSecrets));
+  // The session opens while the cache lookups finish. Nothing below throws before the try, whose
+  // finally closes it however the build ends (buildImage closes it too: closing twice is nothing).
+  const opened = startSession(docker, secrets, auth);
+  const cacheFrom = b.buildCache === 'registry' ? reportCache(await prep.cache, o.log) : [];
   o.log.info(`Building ${image} from ${contextDir} (${b.dockerfile})…`);
   const started = Date.now();
   let outcome: BuildOutcome;
@@ -156,11 +239,13 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
         target: b.buildTarget,
         labels,
         auth,
-        secrets: new Map(Object.entries(b.buildSecrets)),
+        secrets,
         cacheFrom,
         inlineCache: b.buildCache === 'registry',
       },
       o.log.info,
+      prep.facts,
+      opened,
     );
   } catch (err) {
     const missing = err instanceof BuildError ? err.missingSecrets : [];
@@ -180,6 +265,8 @@ export async function runBuild(b: BuildInputs, o: BuildOptions): Promise<BuildRe
         ? 'Run the build on an engine with BuildKit (Docker 18.09 or later, Linux), or remove build-secrets.'
         : "Fix the Dockerfile or build context (Docker's message and last lines are above), then push again.",
     );
+  } finally {
+    void opened.then((s) => s.ok && s.session.close());
   }
   const info = describeBuild(outcome, b.buildCache, cacheFrom, (Date.now() - started) / 1000);
   info.sizeBytes = (await docker.getImage(outcome.id).inspect()).Size;
@@ -241,45 +328,45 @@ function engineOptions(env: NodeJS.ProcessEnv = process.env): Docker.DockerOptio
 }
 
 /**
- * The cache candidates that exist in the registry. A missing or unreadable ref is skipped
- * quietly (debug log only): cache is an optimisation and must never fail a build.
+ * The cache candidates that exist in the registry, asked together. The event's commits are asked
+ * at once and git's parents when git answers (usually the same commit: `before`), so git is not
+ * on the way. A missing or unreadable ref is skipped quietly (reportCache logs it at debug level):
+ * cache is an optimisation and must never fail a build.
  */
-async function existingCacheRefs(
-  docker: Docker,
-  repo: string,
-  o: BuildOptions,
-  auth: BuildOptions['access']['auth'],
-): Promise<string[]> {
-  const commits = [...gitParents(o.workDir, o.ctx.sha), ...eventCommits(o.ctx.payload)];
-  const candidates = cacheFromCandidates(repo, o.ctx.sha, commits);
-  const found = await Promise.all(
-    candidates.map(async (ref) => {
-      try {
-        return (await lookupRemote(docker, ref, auth)).exists ? ref : undefined;
-      } catch (err) {
-        o.log.debug(`Not using ${ref} as build cache: ${(err as Error).message}`);
-        return undefined;
-      }
-    }),
-  );
-  const refs = found.filter((r): r is string => r !== undefined);
-  o.log.info(
-    refs.length > 0
-      ? `Build cache from the registry: ${refs.join(', ')}.`
-      : candidates.length > 0
-        ? `Build cache: none of ${candidates.length} earlier image(s) is in the registry; building from local cache only.`
-        : 'Build cache: no earlier commit known (no git parents, no event "before"); building from local cache only.',
-  );
-  return refs;
+async function lookupCache(docker: Docker, repo: string, o: PrepOptions): Promise<CacheLookup> {
+  type Answer = { ref: string; found: boolean } | { ref: string; error: string };
+  const asked = new Map<string, Promise<Answer>>();
+  const ask = (ref: string): Promise<Answer> => {
+    const known = asked.get(ref);
+    if (known) return known;
+    const answer = lookupRemote(docker, ref, o.access.auth).then(
+      (r): Answer => ({ ref, found: r.exists }),
+      (err: unknown): Answer => ({ ref, error: (err as Error).message }),
+    );
+    asked.set(ref, answer);
+    return answer;
+  };
+  const events = eventCommits(o.ctx.payload);
+  cacheFromCandidates(repo, o.ctx.sha, events).forEach(ask);
+  const parents = await gitParents(o.workDir, o.ctx.sha);
+  const candidates = cacheFromCandidates(repo, o.ctx.sha, [...parents, ...events]);
+  const answers = await Promise.all(candidates.map(ask));
+  return {
+    candidates,
+    refs: answers.flatMap((a) => ('found' in a && a.found ? [a.ref] : [])),
+    skipped: answers.flatMap((a) => ('error' in a ? [{ ref: a.ref, why: a.error }] : [])),
+  };
 }
 
-async function pingEngine(docker: Docker): Promise<void> {
-  try {
-    await docker.ping();
-  } catch (err) {
-    const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
-    throw new Error(
-      `cannot reach the Docker engine at ${where} (${(err as Error).message}); is Docker running on this runner?`,
-    );
-  }
+/** Logs what the cache lookups found, in the build's log group; returns the refs to use. */
+function reportCache(c: CacheLookup, log: Log): string[] {
+  for (const s of c.skipped) log.debug(`Not using ${s.ref} as build cache: ${s.why}`);
+  log.info(
+    c.refs.length > 0
+      ? `Build cache from the registry: ${c.refs.join(', ')}.`
+      : c.candidates.length > 0
+        ? `Build cache: none of ${c.candidates.length} earlier image(s) is in the registry; building from local cache only.`
+        : 'Build cache: no earlier commit known (no git parents, no event "before"); building from local cache only.',
+  );
+  return c.refs;
 }

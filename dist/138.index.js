@@ -3,7 +3,7 @@ exports.id = 138;
 exports.ids = [138];
 exports.modules = {
 
-/***/ 91138:
+/***/ 1138:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG

@@ -3,7 +3,7 @@ exports.id = 195;
 exports.ids = [195];
 exports.modules = {
 
-/***/ 16195:
+/***/ 6195:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,9 +13,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(31421);
+var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: ./src/util/status-ranges.ts
-var status_ranges = __webpack_require__(65419);
+var status_ranges = __webpack_require__(5419);
 ;// CONCATENATED MODULE: ./src/deploy/verify.ts
 
 

@@ -3,7 +3,7 @@ exports.id = 459;
 exports.ids = [459];
 exports.modules = {
 
-/***/ 39459:
+/***/ 9459:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -13,21 +13,22 @@ __webpack_require__.r(__webpack_exports__);
 __webpack_require__.d(__webpack_exports__, {
   GATE_LABEL: () => (/* binding */ GATE_LABEL),
   findPriorBuild: () => (/* binding */ findPriorBuild),
+  prepareBuild: () => (/* binding */ prepareBuild),
   registryAccess: () => (/* binding */ registryAccess),
   runBuild: () => (/* binding */ runBuild)
 });
 
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
+var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/dockerode/lib/docker.js
-var lib_docker = __webpack_require__(39040);
+var lib_docker = __webpack_require__(9040);
 var docker_default = /*#__PURE__*/__webpack_require__.n(lib_docker);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
+var external_node_fs_ = __webpack_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
 // EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
-var ignore = __webpack_require__(44158);
+var ignore = __webpack_require__(4158);
 var ignore_default = /*#__PURE__*/__webpack_require__.n(ignore);
 ;// CONCATENATED MODULE: ./src/build/context-files.ts
 
@@ -70,7 +71,7 @@ function listContextFiles(contextDir, dockerfile) {
 }
 
 // EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(31421);
+var external_node_child_process_ = __webpack_require__(1421);
 ;// CONCATENATED MODULE: ./src/build/cache-from.ts
 /**
  * Where a fresh runner finds its build cache: images this repository already pushed. Every image
@@ -86,22 +87,19 @@ var external_node_child_process_ = __webpack_require__(31421);
  */
 
 const SHA_RE = /^[0-9a-f]{40}$/;
-/** The parents of `sha` known to git in `dir`; none when git or the commit is not there (shallow clone). */
+/**
+ * The parents of `sha` known to git in `dir`; none when git or the commit is not there (shallow
+ * clone). Asynchronous so git runs while the build's other questions are in flight.
+ */
 function gitParents(dir, sha) {
-    try {
-        const out = (0,external_node_child_process_.execFileSync)('git', ['rev-parse', `${sha}^@`], {
-            cwd: dir,
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'ignore'],
-        });
-        return out
-            .split('\n')
-            .map((l) => l.trim())
-            .filter((l) => SHA_RE.test(l));
-    }
-    catch {
-        return [];
-    }
+    return new Promise((resolve) => {
+        (0,external_node_child_process_.execFile)('git', ['rev-parse', `${sha}^@`], { cwd: dir, encoding: 'utf8' }, (err, out) => resolve(err
+            ? []
+            : out
+                .split('\n')
+                .map((l) => l.trim())
+                .filter((l) => SHA_RE.test(l))));
+    });
 }
 /** Commits named by the event payload that are likely built already: `before`, a pull request's base. */
 function eventCommits(payload) {
@@ -128,11 +126,11 @@ function cacheFromCandidates(repo, sha, commits) {
 }
 
 // EXTERNAL MODULE: ./src/build/describe.ts
-var describe = __webpack_require__(12299);
+var describe = __webpack_require__(2299);
 // EXTERNAL MODULE: ./node_modules/tar-fs/index.js
-var tar_fs = __webpack_require__(35645);
+var tar_fs = __webpack_require__(5645);
 // EXTERNAL MODULE: ./node_modules/protobufjs/index.js
-var protobufjs = __webpack_require__(23928);
+var protobufjs = __webpack_require__(3928);
 var protobufjs_default = /*#__PURE__*/__webpack_require__.n(protobufjs);
 ;// CONCATENATED MODULE: ./src/build/buildkit-proto.ts
 /**
@@ -427,10 +425,10 @@ class BuildProgress {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
+var external_node_crypto_ = __webpack_require__(7598);
 var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
 // EXTERNAL MODULE: ./node_modules/@grpc/grpc-js/build/src/index.js
-var src = __webpack_require__(83033);
+var src = __webpack_require__(3033);
 ;// CONCATENATED MODULE: ./src/build/session.ts
 /**
  * A BuildKit session: the channel through which the engine's builder asks the client for what it
@@ -527,10 +525,15 @@ async function openSession(docker, secrets, auth) {
         },
     });
     server.createConnectionInjector(src.ServerCredentials.createInsecure()).injectConnection(socket);
+    let closed = false;
     return {
         id,
         missingSecrets,
+        // Idempotent: the build closes its session, and so does whoever opened it, once the build is over.
         close: () => {
+            if (closed)
+                return;
+            closed = true;
             // The socket first: bytes the engine sends after the gRPC server's HTTP/2 session is torn
             // down would reach Node's http2 internals with no handle and crash the process (seen here).
             socket.destroy();
@@ -608,33 +611,52 @@ function contextTar(req) {
     // Uncompressed, as the docker CLI sends it: over a local socket gzip only costs CPU.
     return tar_fs.pack(req.contextDir, { entries: req.files });
 }
+/** Asks the engine for its EngineFacts, both questions at once. */
+async function engineFacts(docker) {
+    const [server, bridge] = await Promise.all([docker.version(), hasNetwork(docker, 'bridge')]);
+    return { server, bridge };
+}
+/**
+ * Opens the build's BuildKit session; never rejects. A client pinned below 1.39 is known to build
+ * classic without asking the engine: no session. An engine too old for sessions refuses the
+ * session itself, which is why its failure is kept for buildImage to weigh, not thrown.
+ */
+function startSession(docker, secrets, auth) {
+    const pinned = docker.modem.version;
+    if (classicReason({}, pinned) !== undefined)
+        return Promise.resolve({ ok: false, err: undefined });
+    return openSession(docker, secrets, auth).then((session) => ({ ok: true, session }), (err) => ({ ok: false, err }));
+}
 /**
  * Builds with BuildKit when the engine has it (secrets and registry credentials served over a
- * session), else with the classic builder, saying why. Resolves to the image id.
+ * session), else with the classic builder, saying why. Resolves to the image id. `facts` and
+ * `opened`: the engine's answers and the session when the caller started them already (while it
+ * asked the registry); else started here, together: every round trip to the engine is on the
+ * build's clock. The session is closed when the build is over, or at once when it cannot serve.
  */
-async function buildImage(docker, req, onLine) {
+async function buildImage(docker, req, onLine, facts = engineFacts(docker), opened = startSession(docker, req.secrets, req.auth)) {
     const pinned = docker.modem.version;
-    // Asked together: every round trip to the engine is on the build's clock. An engine too old
-    // for sessions refuses the session itself, which is why its failure is kept, not thrown yet.
-    // A client pinned below 1.39 is known to build classic without asking the engine: no session.
-    const pinnedTooOld = classicReason({}, pinned) !== undefined;
-    const [server, bridge, opened] = await Promise.all([
-        docker.version(),
-        hasNetwork(docker, 'bridge'),
-        pinnedTooOld
-            ? { ok: false, err: undefined }
-            : openSession(docker, req.secrets, req.auth).then((s) => ({ ok: true, session: s }), (err) => ({ ok: false, err })),
+    // Both awaited at once, so a failed `facts` is handled while the session still opens.
+    const [start, known] = await Promise.all([
+        opened,
+        facts.then((f) => ({ ok: true, ...f }), (err) => ({ ok: false, err })),
     ]);
+    if (!known.ok) {
+        if (start.ok)
+            start.session.close();
+        throw known.err;
+    }
+    const { server, bridge } = known;
     let reason = classicReason(server, pinned);
     let session;
-    if (opened.ok && reason)
-        opened.session.close();
-    else if (opened.ok)
-        session = opened.session;
+    if (start.ok && reason)
+        start.session.close();
+    else if (start.ok)
+        session = start.session;
     else if (!reason) {
-        if (!(opened.err instanceof SessionUnsupportedError))
-            throw opened.err;
-        reason = opened.err.message;
+        if (!(start.err instanceof SessionUnsupportedError))
+            throw start.err;
+        reason = start.err.message;
     }
     if (!session) {
         const why = reason ?? 'no BuildKit session';
@@ -717,7 +739,7 @@ async function buildClassic(docker, req, onLine) {
 }
 
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(48161);
+var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: ./src/build/registry-auth.ts
 
@@ -790,7 +812,7 @@ function fromHelper(helper, host) {
 }
 
 // EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __webpack_require__(27194);
+var secrets = __webpack_require__(7194);
 ;// CONCATENATED MODULE: ./src/stages/build.ts
 
 
@@ -801,6 +823,29 @@ var secrets = __webpack_require__(27194);
 
 
 
+/**
+ * Starts the engine, git and registry questions of a build (see BuildPrep), the slowest first:
+ * the registry's answer for this commit's own tag, which decides whether anything is built.
+ */
+function prepareBuild(b, o) {
+    const repo = b.image;
+    const docker = o.docker ?? new (docker_default())(engineOptions());
+    const prior = o.askPrior
+        ? findPriorBuild(b, o.ctx.sha, o.access, o.log, docker)
+        : Promise.resolve(undefined);
+    const facts = engineFacts(docker);
+    // Marked handled: a run that never builds (failed gate, earlier build) leaves it unread.
+    facts.catch(() => undefined);
+    return {
+        docker,
+        prior,
+        reachable: docker.ping().then(() => undefined, (err) => (err instanceof Error ? err : new Error(String(err)))),
+        facts,
+        cache: b.buildCache === 'registry' && !o.dryRun
+            ? lookupCache(docker, repo, o)
+            : Promise.resolve({ candidates: [], refs: [], skipped: [] }),
+    };
+}
 const GATE_LABEL = 'dev.safe-deploy.gate';
 /** Credentials for the image's registry, resolved once and masked before any use. */
 function registryAccess(b, log) {
@@ -846,8 +891,13 @@ async function runBuild(b, o) {
         pushed: false,
         tags: [o.ctx.sha, ...b.tags],
     };
-    const docker = o.docker ?? new (docker_default())(engineOptions());
-    await pingEngine(docker);
+    const prep = o.prep ?? prepareBuild(b, { ...o, askPrior: false });
+    const { docker } = prep;
+    const unreachable = await prep.reachable;
+    if (unreachable) {
+        const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+        throw new Error(`cannot reach the Docker engine at ${where} (${unreachable.message}); is Docker running on this runner?`);
+    }
     const auth = o.access.auth;
     const already = (p) => ({
         ...base,
@@ -884,7 +934,11 @@ async function runBuild(b, o) {
         [GATE_LABEL]: o.gateLabel,
         ...b.labels,
     };
-    const cacheFrom = b.buildCache === 'registry' ? await existingCacheRefs(docker, repo, o, auth) : [];
+    const secrets = new Map(Object.entries(b.buildSecrets));
+    // The session opens while the cache lookups finish. Nothing below throws before the try, whose
+    // finally closes it however the build ends (buildImage closes it too: closing twice is nothing).
+    const opened = startSession(docker, secrets, auth);
+    const cacheFrom = b.buildCache === 'registry' ? reportCache(await prep.cache, o.log) : [];
     o.log.info(`Building ${image} from ${contextDir} (${b.dockerfile})…`);
     const started = Date.now();
     let outcome;
@@ -898,10 +952,10 @@ async function runBuild(b, o) {
             target: b.buildTarget,
             labels,
             auth,
-            secrets: new Map(Object.entries(b.buildSecrets)),
+            secrets,
             cacheFrom,
             inlineCache: b.buildCache === 'registry',
-        }, o.log.info);
+        }, o.log.info, prep.facts, opened);
     }
     catch (err) {
         const missing = err instanceof BuildError ? err.missingSecrets : [];
@@ -911,6 +965,9 @@ async function runBuild(b, o) {
         return failure(base, 'docker build failed', err, err instanceof BuildError && err.fallbackReason
             ? 'Run the build on an engine with BuildKit (Docker 18.09 or later, Linux), or remove build-secrets.'
             : "Fix the Dockerfile or build context (Docker's message and last lines are above), then push again.");
+    }
+    finally {
+        void opened.then((s) => s.ok && s.session.close());
     }
     const info = (0,describe/* describeBuild */.SY)(outcome, b.buildCache, cacheFrom, (Date.now() - started) / 1000);
     info.sizeBytes = (await docker.getImage(outcome.id).inspect()).Size;
@@ -957,37 +1014,42 @@ function engineOptions(env = process.env) {
     return v ? { version: v.startsWith('v') ? v : `v${v}` } : {};
 }
 /**
- * The cache candidates that exist in the registry. A missing or unreadable ref is skipped
- * quietly (debug log only): cache is an optimisation and must never fail a build.
+ * The cache candidates that exist in the registry, asked together. The event's commits are asked
+ * at once and git's parents when git answers (usually the same commit: `before`), so git is not
+ * on the way. A missing or unreadable ref is skipped quietly (reportCache logs it at debug level):
+ * cache is an optimisation and must never fail a build.
  */
-async function existingCacheRefs(docker, repo, o, auth) {
-    const commits = [...gitParents(o.workDir, o.ctx.sha), ...eventCommits(o.ctx.payload)];
-    const candidates = cacheFromCandidates(repo, o.ctx.sha, commits);
-    const found = await Promise.all(candidates.map(async (ref) => {
-        try {
-            return (await lookupRemote(docker, ref, auth)).exists ? ref : undefined;
-        }
-        catch (err) {
-            o.log.debug(`Not using ${ref} as build cache: ${err.message}`);
-            return undefined;
-        }
-    }));
-    const refs = found.filter((r) => r !== undefined);
-    o.log.info(refs.length > 0
-        ? `Build cache from the registry: ${refs.join(', ')}.`
-        : candidates.length > 0
-            ? `Build cache: none of ${candidates.length} earlier image(s) is in the registry; building from local cache only.`
-            : 'Build cache: no earlier commit known (no git parents, no event "before"); building from local cache only.');
-    return refs;
+async function lookupCache(docker, repo, o) {
+    const asked = new Map();
+    const ask = (ref) => {
+        const known = asked.get(ref);
+        if (known)
+            return known;
+        const answer = lookupRemote(docker, ref, o.access.auth).then((r) => ({ ref, found: r.exists }), (err) => ({ ref, error: err.message }));
+        asked.set(ref, answer);
+        return answer;
+    };
+    const events = eventCommits(o.ctx.payload);
+    cacheFromCandidates(repo, o.ctx.sha, events).forEach(ask);
+    const parents = await gitParents(o.workDir, o.ctx.sha);
+    const candidates = cacheFromCandidates(repo, o.ctx.sha, [...parents, ...events]);
+    const answers = await Promise.all(candidates.map(ask));
+    return {
+        candidates,
+        refs: answers.flatMap((a) => ('found' in a && a.found ? [a.ref] : [])),
+        skipped: answers.flatMap((a) => ('error' in a ? [{ ref: a.ref, why: a.error }] : [])),
+    };
 }
-async function pingEngine(docker) {
-    try {
-        await docker.ping();
-    }
-    catch (err) {
-        const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
-        throw new Error(`cannot reach the Docker engine at ${where} (${err.message}); is Docker running on this runner?`);
-    }
+/** Logs what the cache lookups found, in the build's log group; returns the refs to use. */
+function reportCache(c, log) {
+    for (const s of c.skipped)
+        log.debug(`Not using ${s.ref} as build cache: ${s.why}`);
+    log.info(c.refs.length > 0
+        ? `Build cache from the registry: ${c.refs.join(', ')}.`
+        : c.candidates.length > 0
+            ? `Build cache: none of ${c.candidates.length} earlier image(s) is in the registry; building from local cache only.`
+            : 'Build cache: no earlier commit known (no git parents, no event "before"); building from local cache only.');
+    return c.refs;
 }
 
 

@@ -3,7 +3,7 @@ exports.id = 618;
 exports.ids = [618];
 exports.modules = {
 
-/***/ 39618:
+/***/ 9618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -15,7 +15,7 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: HISTORY_QUERY
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
-var github = __webpack_require__(92413);
+var github = __webpack_require__(2413);
 ;// CONCATENATED MODULE: ./src/github/api-error.ts
 /**
  * Turns what Octokit throws into one sentence for a warning. Deployment records are a courtesy to

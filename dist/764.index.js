@@ -3,7 +3,7 @@ exports.id = 764;
 exports.ids = [764];
 exports.modules = {
 
-/***/ 16764:
+/***/ 6764:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,13 +13,13 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
+var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/dockerode/lib/docker.js
-var docker = __webpack_require__(39040);
+var docker = __webpack_require__(9040);
 var docker_default = /*#__PURE__*/__webpack_require__.n(docker);
 // EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(31421);
+var external_node_child_process_ = __webpack_require__(1421);
 ;// CONCATENATED MODULE: ./src/migrate/changed-files.ts
 
 
@@ -443,7 +443,7 @@ function compatibility(files, findings) {
 }
 
 // EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
+var external_node_stream_ = __webpack_require__(7075);
 ;// CONCATENATED MODULE: ./src/migrate/in-image.ts
 
 /**
@@ -489,9 +489,9 @@ async function runInImage(docker, image, command, env, onLine) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
+var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./src/migrate/layout.ts
 
 
@@ -2108,7 +2108,7 @@ async function recordApplied(client, table, row) {
 }
 
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
-var esm = __webpack_require__(83849);
+var esm = __webpack_require__(6230);
 ;// CONCATENATED MODULE: ./src/migrate/session.ts
 
 class MigrationRunnerError extends Error {
@@ -2592,9 +2592,9 @@ function wrap(err, doing, databaseUrl) {
 }
 
 // EXTERNAL MODULE: ./src/migrate/window.ts
-var migrate_window = __webpack_require__(15385);
+var migrate_window = __webpack_require__(5385);
 // EXTERNAL MODULE: ./src/util/shell.ts
-var shell = __webpack_require__(95462);
+var shell = __webpack_require__(5462);
 ;// CONCATENATED MODULE: ./src/stages/migrate.ts
 
 
@@ -2765,13 +2765,13 @@ function formatUtc(iso) {
 
 /***/ }),
 
-/***/ 95462:
+/***/ 5462:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   E: () => (/* binding */ runShell)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(81260);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1260);
 
 /**
  * Runs a user command the way a workflow `run:` step does (bash, errexit + pipefail), streaming its

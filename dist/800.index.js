@@ -3,16 +3,16 @@ exports.id = 800;
 exports.ids = [800];
 exports.modules = {
 
-/***/ 59800:
+/***/ 9800:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 var __webpack_unused_export__;
 
 __webpack_unused_export__ = ({ value: true });
 exports.wT = __webpack_unused_export__ = void 0;
-const ed5 = __webpack_require__(96950);
+const ed5 = __webpack_require__(6950);
 const ed2 = __webpack_require__(2107);
-const NSed3 = __webpack_require__(85699);
+const NSed3 = __webpack_require__(5699);
 var isS = ed5.isS;
 var isChar10 = ed5.isChar;
 var isNameStartChar = ed5.isNameStartChar;
@@ -2063,7 +2063,7 @@ exports.wT = SaxesParser;
 
 /***/ }),
 
-/***/ 96950:
+/***/ 6950:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2325,7 +2325,7 @@ exports.isNameChar = isNameChar;
 
 /***/ }),
 
-/***/ 85699:
+/***/ 5699:
 /***/ ((__unused_webpack_module, exports) => {
 
 

@@ -13,15 +13,15 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
+var external_node_fs_ = __webpack_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
+var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/types.ts
-var types = __webpack_require__(38522);
+var types = __webpack_require__(8522);
 // EXTERNAL MODULE: ./node_modules/saxes/saxes.js
-var saxes = __webpack_require__(59800);
+var saxes = __webpack_require__(9800);
 ;// CONCATENATED MODULE: ./src/gate/xml.ts
 /**
  * A streaming XML reader for test and coverage reports, on `saxes` (a strict, well-formedness
@@ -1230,7 +1230,7 @@ function idsOf(f) {
 }
 
 // EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
-var esm = __webpack_require__(91138);
+var esm = __webpack_require__(1138);
 ;// CONCATENATED MODULE: ./src/util/glob.ts
 
 
@@ -1260,7 +1260,7 @@ function globFiles(root, patterns) {
 }
 
 // EXTERNAL MODULE: ./src/util/shell.ts
-var shell = __webpack_require__(95462);
+var shell = __webpack_require__(5462);
 ;// CONCATENATED MODULE: ./src/stages/gate.ts
 
 
@@ -1478,13 +1478,13 @@ async function readCoverage(file, workDir, required) {
 
 /***/ }),
 
-/***/ 95462:
+/***/ 5462:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   E: () => (/* binding */ runShell)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(81260);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1260);
 
 /**
  * Runs a user command the way a workflow `run:` step does (bash, errexit + pipefail), streaming its

@@ -3,7 +3,7 @@ exports.id = 982;
 exports.ids = [982];
 exports.modules = {
 
-/***/ 89982:
+/***/ 9982:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 

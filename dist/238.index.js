@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 717;
-exports.ids = [717];
+exports.id = 238;
+exports.ids = [238];
 exports.modules = {
 
-/***/ 40717:
+/***/ 1238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -17,10 +17,10 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(48161);
+var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 // EXTERNAL MODULE: ./src/util/shell.ts
-var shell = __webpack_require__(95462);
+var shell = __webpack_require__(5462);
 ;// CONCATENATED MODULE: ./src/deploy/command-target.ts
 
 /**
@@ -70,9 +70,9 @@ function commandTarget(c) {
 }
 
 // EXTERNAL MODULE: ./src/deploy/docker/index.ts + 18 modules
-var docker = __webpack_require__(39149);
+var docker = __webpack_require__(9149);
 // EXTERNAL MODULE: ./src/deploy/docker/defaults.ts
-var defaults = __webpack_require__(56748);
+var defaults = __webpack_require__(6748);
 ;// CONCATENATED MODULE: ./src/deploy/docker-target.ts
 
 
@@ -219,7 +219,7 @@ function dockerTarget(config) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
+var external_node_crypto_ = __webpack_require__(7598);
 var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
 ;// CONCATENATED MODULE: ./src/deploy/kubernetes/access.ts
 function accessChecks(opts) {
@@ -264,18 +264,146 @@ const REVISION = 'deployment.kubernetes.io/revision';
 const POD_TEMPLATE_HASH = 'pod-template-hash';
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
+var external_node_fs_ = __webpack_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
+var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
+var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __webpack_require__(1692);
+var external_node_tls_default = /*#__PURE__*/__webpack_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/deploy/kubernetes/requests.ts
+const PATCH_TYPES = {
+    strategic: 'application/strategic-merge-patch+json',
+    merge: 'application/merge-patch+json',
+    json: 'application/json-patch+json',
+};
+const seg = (s) => encodeURIComponent(s);
+const apps = (ns, kind) => `/apis/apps/v1/namespaces/${seg(ns)}/${kind}`;
+const leases = (ns) => `/apis/coordination.k8s.io/v1/namespaces/${seg(ns)}/leases`;
+const jobs = (ns) => `/apis/batch/v1/namespaces/${seg(ns)}/jobs`;
+const core = (ns, kind) => `/api/v1/namespaces/${seg(ns)}/${kind}`;
+/** Who changed it, in managedFields (what `kubectl` shows as the manager). */
+const FIELD_MANAGER = 'safe-deploy';
+const requests = {
+    getDeployment: (ns, name) => ({
+        method: 'GET',
+        path: `${apps(ns, 'deployments')}/${seg(name)}`,
+    }),
+    /** Each change to one Deployment after `resourceVersion`, for at most `seconds` (the server ends it). */
+    watchDeployment: (ns, name, resourceVersion, seconds) => ({
+        method: 'GET',
+        path: apps(ns, 'deployments'),
+        query: {
+            watch: 1,
+            fieldSelector: `metadata.name=${name}`,
+            resourceVersion,
+            timeoutSeconds: seconds,
+        },
+    }),
+    patchDeployment: (ns, name, patch, dryRun = false) => ({
+        method: 'PATCH',
+        path: `${apps(ns, 'deployments')}/${seg(name)}`,
+        query: { fieldManager: FIELD_MANAGER, dryRun: dryRun ? 'All' : undefined },
+        body: patch.body,
+        contentType: PATCH_TYPES[patch.type],
+    }),
+    listReplicaSets: (ns, labelSelector) => ({
+        method: 'GET',
+        path: apps(ns, 'replicasets'),
+        query: { labelSelector: labelSelector || undefined },
+    }),
+    patchReplicaSet: (ns, name, body) => ({
+        method: 'PATCH',
+        path: `${apps(ns, 'replicasets')}/${seg(name)}`,
+        query: { fieldManager: FIELD_MANAGER },
+        body,
+        contentType: PATCH_TYPES.merge,
+    }),
+    accessReview: (ns, c) => ({
+        method: 'POST',
+        path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+        body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: { resourceAttributes: { namespace: ns, verb: c.verb, group: c.group, resource: c.resource } },
+        },
+    }),
+    getNamespace: (name) => ({ method: 'GET', path: `/api/v1/namespaces/${seg(name)}` }),
+    getLease: (ns, name) => ({
+        method: 'GET',
+        path: `${leases(ns)}/${seg(name)}`,
+    }),
+    createLease: (ns, body) => ({ method: 'POST', path: leases(ns), body }),
+    replaceLease: (ns, name, body) => ({
+        method: 'PUT',
+        path: `${leases(ns)}/${seg(name)}`,
+        body,
+    }),
+    /** Deleted only while it is the version we know (someone who took it over since keeps it). */
+    deleteLease: (ns, name, resourceVersion) => ({
+        method: 'DELETE',
+        path: `${leases(ns)}/${seg(name)}`,
+        body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion } },
+    }),
+    createJob: (ns, body) => ({ method: 'POST', path: jobs(ns), body }),
+    getJob: (ns, name) => ({ method: 'GET', path: `${jobs(ns)}/${seg(name)}` }),
+    /** Background: the Job's pods go with it. */
+    deleteJob: (ns, name) => ({
+        method: 'DELETE',
+        path: `${jobs(ns)}/${seg(name)}`,
+        query: { propagationPolicy: 'Background' },
+    }),
+    listPods: (ns, labelSelector) => ({
+        method: 'GET',
+        path: core(ns, 'pods'),
+        query: { labelSelector },
+    }),
+    podLog: (ns, name, tailLines) => ({
+        method: 'GET',
+        path: `${core(ns, 'pods')}/${seg(name)}/log`,
+        query: { tailLines },
+        text: true,
+    }),
+    listEvents: (ns) => ({ method: 'GET', path: core(ns, 'events') }),
+};
+/** The request's path with its query (unset values left out). */
+function urlPath(r) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(r.query ?? {}))
+        if (v !== undefined)
+            q.set(k, String(v));
+    const s = q.toString();
+    return s ? `${r.path}?${s}` : r.path;
+}
+/**
+ * A watch answers one JSON event per line, as the server has them: the complete lines of what came
+ * so far, and the rest (a line cut between two chunks) to put in front of the next chunk.
+ */
+function watchEvents(text) {
+    const lines = text.split('\n');
+    const rest = lines.pop() ?? '';
+    return { events: lines.filter((l) => l.trim()).map((l) => JSON.parse(l)), rest };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/kubernetes/client.ts
 /**
- * The connection to the cluster: @kubernetes/client-node (real kubeconfigs, exec credential
- * plugins, client certificates), loaded only when a run deploys to Kubernetes — it is several
- * times the size of the rest of the action. Every failure becomes a KubeError: one line naming
- * the context, namespace, resource and verb, never a stack trace, a token or the kubeconfig.
+ * The connection to the cluster: the kubeconfig read with client-node's parts (kubeconfig.ts: real
+ * kubeconfigs, exec credential plugins, client certificates), loaded only when a run deploys to
+ * Kubernetes, and the requests of requests.ts sent over one pool of kept-alive connections. Every
+ * failure becomes a KubeError: one line naming the context, namespace, resource and verb, never a
+ * stack trace, a token or the kubeconfig.
  */
+
+
+
+
 
 
 
@@ -288,7 +416,7 @@ class KubeError extends Error {
     }
 }
 const REQUEST_TIMEOUT_MS = 30_000;
-/** Where client-node's loadFromDefault looks: KUBECONFIG's files, ~/.kube/config, or in-cluster. */
+/** Where the kubeconfig is looked for: KUBECONFIG's files, ~/.kube/config, or in-cluster. */
 function kubeconfigFileExists(env) {
     const files = env.KUBECONFIG ? env.KUBECONFIG.split((external_node_path_default()).delimiter).filter(Boolean) : [];
     if (files.length)
@@ -296,94 +424,266 @@ function kubeconfigFileExists(env) {
     return (external_node_fs_default().existsSync(external_node_path_default().join(env.HOME ?? external_node_os_default().homedir(), '.kube', 'config')) || !!env.KUBERNETES_SERVICE_HOST);
 }
 let loading;
-/** Starts loading the client (a large module) without waiting for it; connect() finishes the job. */
+/** Starts loading the kubeconfig code (client-node's parts) without waiting; connect() finishes the job. */
 function preloadClient() {
-    loading ??= __webpack_require__.e(/* import() */ 959).then(__webpack_require__.bind(__webpack_require__, 6959));
+    loading ??= Promise.all(/* import() */[__webpack_require__.e(111), __webpack_require__.e(205)]).then(__webpack_require__.bind(__webpack_require__, 1205));
     loading.catch(() => undefined);
+}
+/** An error answer: the status and the API's Status body. */
+class ApiFailure extends Error {
+    code;
+    body;
+    constructor(code, body) {
+        super(`HTTP ${code}`);
+        this.code = code;
+        this.body = body;
+    }
 }
 async function connect(o) {
     if (!o.kubeconfig && !kubeconfigFileExists(process.env))
         throw new KubeError('no kubeconfig: set the kubeconfig input (its YAML or base64, from a secret), or set KUBECONFIG on the runner (azure/k8s-set-context does)');
-    const k8s = await (loading ??= __webpack_require__.e(/* import() */ 959).then(__webpack_require__.bind(__webpack_require__, 6959)));
-    const kc = new k8s.KubeConfig();
+    const k = await (loading ??= Promise.all(/* import() */[__webpack_require__.e(111), __webpack_require__.e(205)]).then(__webpack_require__.bind(__webpack_require__, 1205)));
+    let kc;
     try {
-        if (o.kubeconfig)
-            kc.loadFromString(o.kubeconfig);
-        else
-            kc.loadFromDefault();
+        kc = o.kubeconfig ? k.parseKubeconfig(o.kubeconfig) : k.loadDefaultKubeconfig(process.env);
     }
     catch (err) {
         // The parser's message may quote the file: name the source, not its contents.
         throw new KubeError(`the kubeconfig${o.kubeconfig ? ' input' : ` file (${process.env.KUBECONFIG ?? '~/.kube/config'})`} could not be read as a kubeconfig (${err.name}); give the file's YAML (or its base64)`);
     }
-    const contexts = kc.getContexts().map((c) => c.name);
-    if (o.context) {
-        if (!contexts.includes(o.context))
-            throw new KubeError(`kube-context "${o.context}" is not in the kubeconfig (it has: ${contexts.join(', ') || 'no contexts'}); set kube-context to one of them`);
-        kc.setCurrentContext(o.context);
-    }
-    const context = kc.getCurrentContext();
-    const ctx = kc.getContextObject(context);
-    const cluster = kc.getCurrentCluster();
+    const contexts = kc.contexts.map((c) => c.name);
+    if (o.context && !contexts.includes(o.context))
+        throw new KubeError(`kube-context "${o.context}" is not in the kubeconfig (it has: ${contexts.join(', ') || 'no contexts'}); set kube-context to one of them`);
+    const context = o.context ?? kc.currentContext ?? '';
+    const ctx = kc.contexts.find((c) => c.name === context);
+    const cluster = ctx && kc.clusters.find((c) => c.name === ctx.cluster);
     if (!ctx || !cluster)
         throw new KubeError(`the kubeconfig has no usable current context (contexts: ${contexts.join(', ') || 'none'}); set kube-context`);
     const namespace = o.namespace ?? ctx.namespace ?? 'default';
     const server = cluster.server;
-    const user = kc.getCurrentUser()?.name ?? ctx.user;
-    const call = async (what, fn) => {
-        let timer;
-        // node-fetch has no timeout of its own: a server that never answers would hang the run.
-        const silent = new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000}s`)), REQUEST_TIMEOUT_MS);
-            timer.unref();
+    const user = kc.users.find((u) => u.name === ctx.user);
+    const where = { context, server };
+    let base;
+    try {
+        base = new URL(server);
+    }
+    catch {
+        throw new KubeError(`the kubeconfig's server for context ${context} is not a URL; set it to https://<host>:<port>`);
+    }
+    if (base.protocol === 'http:' && !cluster.skipTLSVerify)
+        throw new KubeError(`the kubeconfig's server for context ${context} is plain http (${server}): use https, or set insecure-skip-tls-verify to allow it`);
+    const auth = k.authenticators();
+    const plain = base.protocol === 'http:';
+    const pool = connectionPool(cluster.proxyUrl ? await proxyAgents(cluster.proxyUrl, plain) : directAgents(plain));
+    const prefix = base.pathname.replace(/\/+$/, '');
+    // Requests sent at once share one answer: an exec plugin (aws eks get-token…) runs once for the
+    // preflight's seven requests, not seven times side by side; the authenticators cache it after.
+    let asking;
+    const credentials = () => {
+        if (!user)
+            return Promise.resolve({ headers: {} });
+        asking ??= k.credentialsFor(cluster, user, auth).finally(() => {
+            asking = undefined;
         });
+        return asking;
+    };
+    const send = async (what, r) => {
         try {
-            return await Promise.race([fn(), silent]);
+            const creds = await credentials();
+            const text = await exchange(base, `${prefix}${urlPath(r)}`, r, creds, pool);
+            return (r.text ? text : JSON.parse(text));
         }
         catch (err) {
-            throw explain(err, what, { context, server });
-        }
-        finally {
-            clearTimeout(timer);
+            throw explain(err, what, where);
         }
     };
+    const watch = async (what, r, onEvent, signal) => {
+        try {
+            const creds = await credentials();
+            return await follow(base, `${prefix}${urlPath(r)}`, creds, pool, onEvent, signal);
+        }
+        catch (err) {
+            throw explain(err, what, where);
+        }
+    };
+    return { context, namespace, server, user: user?.name ?? ctx.user, send, watch };
+}
+const directAgents = (plain) => (o) => plain ? new (external_node_http_default()).Agent(o) : new (external_node_https_default()).Agent(o);
+/**
+ * A kubeconfig's proxy-url, as client-node's createAgent reads it: socks…:// through a SOCKS
+ * proxy, anything else an HTTP CONNECT tunnel (both the client's own dependencies, loaded only
+ * for such a kubeconfig).
+ */
+async function proxyAgents(proxyUrl, plain) {
+    if (proxyUrl.startsWith('socks')) {
+        const { SocksProxyAgent } = await __webpack_require__.e(/* import() */ 357).then(__webpack_require__.t.bind(__webpack_require__, 3357, 23));
+        return (o) => new SocksProxyAgent(proxyUrl, o);
+    }
+    const { HttpProxyAgent, HttpsProxyAgent } = await __webpack_require__.e(/* import() */ 611).then(__webpack_require__.bind(__webpack_require__, 9611));
+    return (o) => plain ? new HttpProxyAgent({ ...o, proxy: proxyUrl }) : new HttpsProxyAgent({ ...o, proxy: proxyUrl });
+}
+/** The TLS settings an agent is made from; requests share connections while all of them are equal. */
+const TLS_FIELDS = ['ca', 'cert', 'key', 'rejectUnauthorized', 'servername'];
+/**
+ * One kept-alive agent: each request reuses an open connection (no new TCP connection and TLS
+ * handshake, ~7 ms a request on loopback and a round trip or more to a remote cluster), with one
+ * TLS context parsed once. Made again only when the TLS material changes (an exec plugin's
+ * rotated client certificate).
+ */
+function connectionPool(make) {
+    let shared;
     return {
-        k8s,
-        apps: kc.makeApiClient(k8s.AppsV1Api),
-        core: kc.makeApiClient(k8s.CoreV1Api),
-        batch: kc.makeApiClient(k8s.BatchV1Api),
-        coordination: kc.makeApiClient(k8s.CoordinationV1Api),
-        authz: kc.makeApiClient(k8s.AuthorizationV1Api),
-        context,
-        namespace,
-        server,
-        user,
-        call,
+        agentFor(c) {
+            if (shared && TLS_FIELDS.every((f) => sameValue(shared?.creds[f], c[f])))
+                return shared.agent;
+            shared?.agent.destroy();
+            const agent = make({
+                keepAlive: true,
+                secureContext: external_node_tls_default().createSecureContext({ ca: c.ca, cert: c.cert, key: c.key }),
+                rejectUnauthorized: c.rejectUnauthorized,
+                servername: c.servername,
+            });
+            shared = { agent, creds: c };
+            return agent;
+        },
     };
+}
+function sameValue(a, b) {
+    if (Buffer.isBuffer(a) && Buffer.isBuffer(b))
+        return a.equals(b);
+    return a === b;
+}
+/** One request and its whole answer; an error status rejects with ApiFailure. */
+function exchange(base, pathAndQuery, r, c, pool) {
+    const body = r.body === undefined ? undefined : JSON.stringify(r.body);
+    const headers = {
+        Accept: r.text ? '*/*' : 'application/json',
+        ...c.headers,
+    };
+    if (body !== undefined) {
+        headers['Content-Type'] = r.contentType ?? 'application/json';
+        headers['Content-Length'] = Buffer.byteLength(body);
+    }
+    const lib = base.protocol === 'http:' ? (external_node_http_default()) : (external_node_https_default());
+    return new Promise((resolve, reject) => {
+        const req = lib.request({
+            host: base.hostname.replace(/^\[(.*)\]$/, '$1'),
+            port: base.port || (base.protocol === 'http:' ? 80 : 443),
+            path: pathAndQuery,
+            method: r.method,
+            headers,
+            agent: pool.agentFor(c),
+        }, (res) => {
+            const chunks = [];
+            res.on('data', (d) => chunks.push(d));
+            res.on('error', reject);
+            res.on('end', () => {
+                const text = Buffer.concat(chunks).toString('utf8');
+                const code = res.statusCode ?? 0;
+                if (code >= 200 && code < 300)
+                    resolve(text);
+                else
+                    reject(new ApiFailure(code, text));
+            });
+        });
+        // A server that never answers would hang the run.
+        req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000}s`)));
+        req.on('error', reject);
+        req.end(body);
+    });
+}
+/**
+ * A watch's answer as it streams: each complete line is an event. Given up (the request destroyed)
+ * when `onEvent` has what it waited for, or on `signal`; an error status rejects with ApiFailure.
+ * No idle timeout: a rollout may go quiet for minutes; the server ends the watch at the
+ * request's timeoutSeconds.
+ */
+function follow(base, pathAndQuery, c, pool, onEvent, signal) {
+    const lib = base.protocol === 'http:' ? (external_node_http_default()) : (external_node_https_default());
+    return new Promise((resolve, reject) => {
+        let settled = false;
+        const finish = (how) => {
+            if (settled)
+                return;
+            settled = true;
+            signal?.removeEventListener('abort', abort);
+            req.destroy();
+            resolve(how);
+        };
+        const abort = () => finish('ended');
+        const req = lib.request({
+            host: base.hostname.replace(/^\[(.*)\]$/, '$1'),
+            port: base.port || (base.protocol === 'http:' ? 80 : 443),
+            path: pathAndQuery,
+            method: 'GET',
+            headers: { Accept: 'application/json', ...c.headers },
+            agent: pool.agentFor(c),
+        }, (res) => {
+            const code = res.statusCode ?? 0;
+            const chunks = [];
+            let pending = '';
+            res.on('data', (d) => {
+                if (code < 200 || code >= 300)
+                    return void chunks.push(d);
+                try {
+                    const { events, rest } = watchEvents(pending + d.toString('utf8'));
+                    pending = rest;
+                    if (events.some((e) => onEvent(e)))
+                        finish('done');
+                }
+                catch (err) {
+                    settled = true;
+                    req.destroy();
+                    reject(err);
+                }
+            });
+            res.on('error', (err) => {
+                if (!settled) {
+                    settled = true;
+                    reject(err);
+                }
+            });
+            res.on('end', () => {
+                if (code >= 200 && code < 300)
+                    return finish('ended');
+                if (settled)
+                    return;
+                settled = true;
+                reject(new ApiFailure(code, Buffer.concat(chunks).toString('utf8')));
+            });
+        });
+        req.on('error', (err) => {
+            if (!settled) {
+                settled = true;
+                reject(err);
+            }
+        });
+        if (signal?.aborted)
+            return finish('ended');
+        signal?.addEventListener('abort', abort, { once: true });
+        req.end();
+    });
 }
 /** One line for any failed call: the API's own status message, or why the server did not answer. */
 function explain(err, what, where) {
     if (err instanceof KubeError)
         return err;
-    const e = err;
-    if (typeof e.code === 'number' && e.code >= 100) {
-        const message = statusMessage(e.body);
-        if (e.code === 401)
+    if (err instanceof ApiFailure) {
+        const message = statusMessage(err.body);
+        if (err.code === 401)
             return new KubeError(`the API server at ${where.server} (context ${where.context}) refused the credentials (401 Unauthorized) while trying to ${what}: renew the token or certificate in the kubeconfig`, 401);
-        return new KubeError(`could not ${what}: ${message ?? `HTTP ${e.code}`}`, e.code);
+        return new KubeError(`could not ${what}: ${message ?? `HTTP ${err.code}`}`, err.code);
     }
-    const reason = (e.message ?? String(err)).replace(/^request to \S+ failed, reason: /, '');
+    const reason = err instanceof Error ? err.message : String(err);
     return new KubeError(`the Kubernetes API at ${where.server} (context ${where.context}) did not answer while trying to ${what}: ${reason}. Check the kubeconfig's server address and that the cluster is reachable from this runner`);
 }
 function statusMessage(body) {
-    let b = body;
-    if (typeof body === 'string') {
-        try {
-            b = JSON.parse(body);
-        }
-        catch {
-            return body.slice(0, 300) || undefined;
-        }
+    let b;
+    try {
+        b = JSON.parse(body);
+    }
+    catch {
+        return body.slice(0, 300) || undefined;
     }
     const m = b?.message;
     return typeof m === 'string' ? m : undefined;
@@ -416,6 +716,15 @@ function pickContainer(d, app, requested) {
 
 ;// CONCATENATED MODULE: ./src/deploy/kubernetes/history.ts
 
+/**
+ * The label selector that lists the Deployment's ReplicaSets (its matchLabels; "" lists the
+ * namespace's, and revisionsOf keeps the ones it owns).
+ */
+function labelSelectorOf(d) {
+    return Object.entries(d.spec?.selector?.matchLabels ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+}
 /** ReplicaSets the Deployment owns, newest revision first. */
 function revisionsOf(d, sets, container) {
     const uid = d.metadata?.uid;
@@ -610,6 +919,13 @@ function leaseDecision(lease, me, now) {
         return { action: 'take', from: holder, expiredForMs: now - expiresAt };
     return { action: 'wait', holder, expiresInMs: expiresAt - now };
 }
+/**
+ * A Lease's times are MicroTime: RFC 3339 with exactly six fractional digits (the API server
+ * refuses JSON's three).
+ */
+function microTime(d) {
+    return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
 /** The spec we write when creating, renewing or taking the lease. */
 function leaseSpec(lease, me, now, decision) {
     const prev = lease?.spec ?? {};
@@ -617,8 +933,8 @@ function leaseSpec(lease, me, now, decision) {
     return {
         holderIdentity: me,
         leaseDurationSeconds: LEASE_SECONDS,
-        acquireTime: taking ? now : (prev.acquireTime ?? now),
-        renewTime: now,
+        acquireTime: taking ? microTime(now) : (prev.acquireTime ?? microTime(now)),
+        renewTime: microTime(now),
         leaseTransitions: (prev.leaseTransitions ?? 0) + (decision.action === 'take' ? 1 : 0),
     };
 }
@@ -858,16 +1174,20 @@ function rolloutDecision(d, w) {
 
 
 
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function kubernetesTarget(c) {
     /**
-     * How long to wait before reading again: often at first (most rollouts of a ReplicaSet that
-     * scales back up finish within a second or two, and a rollback should not wait on our clock),
-     * then every half second.
+     * How long to wait before reading again, when the rollout cannot be watched and for the
+     * migration Job: every 25 ms for two seconds (a ReplicaSet that scales back up is available
+     * within a second or two, and a rollback should not wait on our clock; each read is one small
+     * GET on a kept-alive connection), then every 100 ms, then every half second.
      */
-    const pollAfter = (elapsedMs) => c.pollMs ?? (elapsedMs < 5000 ? 100 : 500);
+    const pollAfter = (elapsedMs) => c.pollMs ?? (elapsedMs < 2000 ? 25 : elapsedMs < 5000 ? 100 : 500);
     let where = `deployment/${c.app}`;
     let session;
+    /** The last snapshot read (underLock may reuse its ReplicaSets). */
+    let lastRead;
     preloadClient();
     /** Connect and check everything a run needs before anything changes; once per run. */
     const open = () => (session ??= preflight());
@@ -879,82 +1199,104 @@ function kubernetesTarget(c) {
         // Read alongside the reviews (one round trip less); a denial is reported first, as the cause.
         const reading = readDeployment(kube);
         reading.catch(() => undefined);
-        const answers = await Promise.all(checks.map((chk) => kube.call(`check whether the credentials may ${chk.verb} ${chk.resource} in namespace ${ns}`, () => kube.authz.createSelfSubjectAccessReview({
-            body: {
-                apiVersion: 'authorization.k8s.io/v1',
-                kind: 'SelfSubjectAccessReview',
-                spec: {
-                    resourceAttributes: {
-                        namespace: ns,
-                        verb: chk.verb,
-                        group: chk.group,
-                        resource: chk.resource,
-                    },
-                },
-            },
-        }))));
+        const answers = await Promise.all(checks.map((chk) => kube.send(`check whether the credentials may ${chk.verb} ${chk.resource} in namespace ${ns}`, requests.accessReview(ns, chk))));
         const denied = checks.find((_, i) => !answers[i]?.status?.allowed);
         if (denied)
             throw new KubeError(deniedLine(denied, ns, kube.user));
         const d = await reading;
         if (d.spec?.paused)
             throw new KubeError(`${where} is paused: its rollouts never progress and no deadline fires; resume it with \`kubectl rollout resume deployment/${c.app} -n ${ns}\`, then re-run`);
-        return { kube, container: pickContainer(d, c.app, c.container) };
+        return { kube, container: pickContainer(d, c.app, c.container), selector: labelSelectorOf(d) };
     }
     async function readDeployment(kube) {
         const ns = kube.namespace;
         try {
-            return await kube.call(`get deployment/${c.app} in namespace ${ns}`, () => kube.apps.readNamespacedDeployment({ name: c.app, namespace: ns }));
+            return await kube.send(`get deployment/${c.app} in namespace ${ns}`, requests.getDeployment(ns, c.app));
         }
         catch (err) {
             if (!isNotFound(err))
                 throw err;
-            const nsMissing = await kube.core.readNamespace({ name: ns }).then(() => false, (e) => e.code === 404);
+            const nsMissing = await kube.send(`get namespace ${ns}`, requests.getNamespace(ns)).then(() => false, (e) => isNotFound(e));
             if (nsMissing)
                 throw new KubeError(`namespace ${ns} does not exist in context ${kube.context}: set kube-namespace to the Deployment's namespace`);
             throw new KubeError(`deployment/${c.app} does not exist in namespace ${ns} (context ${kube.context}): create it first (safe-deploy sets the image of an existing Deployment), or set app to its name`);
         }
     }
-    async function snapshot(s) {
+    /**
+     * The Deployment and its ReplicaSets, read side by side (one round trip); `read` when the caller
+     * has just read the Deployment. A failure to read the Deployment is the one reported.
+     */
+    async function snapshot(s, read) {
         const { kube } = s;
-        const deployment = await readDeployment(kube);
-        const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {})
-            .map(([k, v]) => `${k}=${v}`)
-            .join(',');
-        const list = await kube.call(`list replicasets in namespace ${kube.namespace}`, () => kube.apps.listNamespacedReplicaSet({ namespace: kube.namespace, labelSelector: selector || undefined }));
+        const reading = read ? Promise.resolve(read) : readDeployment(kube);
+        const listing = kube.send(`list replicasets in namespace ${kube.namespace}`, requests.listReplicaSets(kube.namespace, s.selector));
+        listing.catch(() => undefined);
+        const deployment = await reading;
+        const list = await listing;
+        lastRead = withDeployment(s, list.items, deployment);
+        return lastRead;
+    }
+    function withDeployment(s, sets, deployment) {
         return {
             deployment,
-            sets: list.items,
-            revisions: revisionsOf(deployment, list.items, s.container),
+            sets,
+            revisions: revisionsOf(deployment, sets, s.container),
             current: Number(deployment.metadata?.annotations?.[REVISION] ?? 0),
         };
+    }
+    /**
+     * The snapshot a change is decided on, under the lock: the Deployment read again, its
+     * ReplicaSets listed again only if it moved since the last snapshot (its generation or revision,
+     * or the controller had not caught up then). A ReplicaSet's template and revision change only
+     * with those; what else may have changed, another run's failed mark, only chooses between
+     * rolling out the same template by undo or by patch. One LIST less on the way to the switch:
+     * recent API servers may hold a LIST up to 100 ms until their cache is fresh.
+     */
+    async function underLock(s) {
+        const d = await readDeployment(s.kube);
+        const last = lastRead;
+        if (!last)
+            return snapshot(s, d);
+        const prev = last.deployment;
+        const settled = (prev.status?.observedGeneration ?? 0) >= (prev.metadata?.generation ?? 0);
+        const same = settled &&
+            prev.metadata?.uid === d.metadata?.uid &&
+            prev.metadata?.generation === d.metadata?.generation &&
+            prev.metadata?.annotations?.[REVISION] === d.metadata?.annotations?.[REVISION];
+        return same ? withDeployment(s, last.sets, d) : snapshot(s, d);
     }
     // --- the lock -------------------------------------------------------------------------------
     async function withLease(s, fn) {
         const { kube } = s;
         const ns = kube.namespace;
         const name = leaseName(c.app, c.environment);
-        const leases = kube.coordination;
-        const read = () => kube
-            .call(`get lease ${name}`, () => leases.readNamespacedLease({ name, namespace: ns }))
-            .catch((err) => {
+        const read = () => kube.send(`get lease ${name}`, requests.getLease(ns, name)).catch((err) => {
             if (isNotFound(err))
                 return undefined;
             throw err;
         });
+        /** The lease as we last wrote it: the release deletes it on that resourceVersion. */
+        let held;
         const write = async (lease) => {
             const d = leaseDecision(lease, c.holder, Date.now());
             if (d.action === 'wait')
                 return { wait: d.holder, ms: d.expiresInMs };
-            const spec = toMicro(kube, leaseSpec(lease, c.holder, new Date(), d));
+            const spec = leaseSpec(lease, c.holder, new Date(), d);
             try {
-                if (d.action === 'create')
-                    await kube.call(`create lease ${name}`, () => leases.createNamespacedLease({
-                        namespace: ns,
-                        body: { metadata: { name, namespace: ns }, spec },
-                    }));
-                else
-                    await kube.call(`update lease ${name}`, () => leases.replaceNamespacedLease({ name, namespace: ns, body: { metadata: lease.metadata, spec } }));
+                held =
+                    d.action === 'create' || !lease
+                        ? await kube.send(`create lease ${name}`, requests.createLease(ns, {
+                            apiVersion: 'coordination.k8s.io/v1',
+                            kind: 'Lease',
+                            metadata: { name, namespace: ns },
+                            spec,
+                        }))
+                        : await kube.send(`update lease ${name}`, requests.replaceLease(ns, name, {
+                            apiVersion: 'coordination.k8s.io/v1',
+                            kind: 'Lease',
+                            metadata: lease.metadata,
+                            spec,
+                        }));
             }
             catch (err) {
                 if (isConflict(err))
@@ -967,8 +1309,12 @@ function kubernetesTarget(c) {
         };
         const deadline = Date.now() + c.lockWaitMs;
         let said = '';
+        // The last run deleted its lease, so most runs find none: the first try creates it without
+        // reading (a round trip less); one that exists answers 409, and is read and decided on.
+        let first = true;
         for (;;) {
-            const r = await write(await read());
+            const r = await write(first ? undefined : await read());
+            first = false;
             if (r === 'ok')
                 break;
             if (r === 'lost')
@@ -990,29 +1336,38 @@ function kubernetesTarget(c) {
             })
                 .catch((err) => c.log(`Warning: renewing the deploy lock failed: ${err.message}`));
         }, RENEW_EVERY_MS);
+        const remove = (l) => kube.send(`delete lease ${name}`, requests.deleteLease(ns, name, l.metadata?.resourceVersion));
         try {
             return await fn();
         }
         finally {
             clearInterval(renew);
-            const l = await read().catch(() => undefined);
-            if (l?.spec?.holderIdentity === c.holder)
-                await leases
-                    .deleteNamespacedLease({
-                    name,
-                    namespace: ns,
-                    body: { preconditions: { resourceVersion: l.metadata?.resourceVersion } },
-                })
-                    .catch(() => undefined);
+            // Deleted on the resourceVersion we last wrote, so a lease taken over since is left alone.
+            // A 409 may also be our own renewal landing meanwhile: read it, and delete it if still ours.
+            const gone = held
+                ? await remove(held).then(() => true, (err) => !isConflict(err))
+                : false;
+            if (!gone) {
+                const l = await read().catch(() => undefined);
+                if (l?.spec?.holderIdentity === c.holder)
+                    await remove(l).catch(() => undefined);
+            }
         }
     }
     // --- rollout --------------------------------------------------------------------------------
+    /**
+     * Waits for the rollout as `kubectl rollout status` does: a watch on the Deployment, so each
+     * status change is judged as the controller writes it. Without a watch (the credentials may not
+     * watch Deployments, a proxy buffers the stream), the Deployment is read on a timer instead.
+     */
     async function waitRollout(s, generation, signal) {
+        const { kube } = s;
+        const ns = kube.namespace;
         const started = Date.now();
         let last = '';
-        for (;;) {
-            const d = await readDeployment(s.kube);
-            const st = rolloutDecision(d, {
+        let d = await readDeployment(kube);
+        const judge = (x) => {
+            const st = rolloutDecision(x, {
                 generation,
                 startedAt: started,
                 now: Date.now(),
@@ -1022,8 +1377,13 @@ function kubernetesTarget(c) {
             if (line && line !== last)
                 c.log(`Rollout: ${line}`);
             last = line || last;
+            return st;
+        };
+        let watching = c.pollMs === undefined;
+        for (;;) {
+            const st = judge(d);
             if (st.state !== 'waiting')
-                return { ...st, ms: Date.now() - started };
+                return { ...st, ms: Date.now() - started, deployment: d };
             if (signal?.aborted)
                 return {
                     state: 'failed',
@@ -1031,8 +1391,36 @@ function kubernetesTarget(c) {
                     message: 'the run was cancelled during the rollout',
                     progress: st.progress,
                     ms: Date.now() - started,
+                    deployment: d,
                 };
-            await sleep(pollAfter(Date.now() - started));
+            if (watching) {
+                // Ends by itself by rollout-timeout (then the read below judges the timeout), or sooner.
+                const left = Math.ceil((started + c.rolloutTimeoutMs - Date.now()) / 1000);
+                let fresh = true;
+                const ended = await kube
+                    .watch(`watch deployment/${c.app} in namespace ${ns}`, requests.watchDeployment(ns, c.app, d.metadata?.resourceVersion ?? '', Math.max(1, Math.min(left, 300))), (e) => {
+                    // An ERROR (the version we watch from is too old): read again and watch anew.
+                    if (e.type === 'ERROR') {
+                        fresh = false;
+                        return true;
+                    }
+                    if (e.type !== 'ADDED' && e.type !== 'MODIFIED')
+                        return false;
+                    d = e.object;
+                    return judge(d).state !== 'waiting';
+                }, signal)
+                    .catch((err) => {
+                    c.log(`${err.message}; reading the Deployment on a timer instead.`);
+                    watching = false;
+                    return 'ended';
+                });
+                // Decided: judged again at the top, on the Deployment the watch gave.
+                if (ended === 'done' && fresh)
+                    continue;
+            }
+            else
+                await sleep(pollAfter(Date.now() - started));
+            d = await readDeployment(kube);
         }
     }
     async function problemsOf(s) {
@@ -1041,11 +1429,10 @@ function kubernetesTarget(c) {
             const rs = snap.sets.find((x) => Number(x.metadata?.annotations?.[REVISION]) === snap.current);
             const hash = rs?.metadata?.labels?.[POD_TEMPLATE_HASH];
             const ns = s.kube.namespace;
-            const pods = await s.kube.core.listNamespacedPod({
-                namespace: ns,
-                labelSelector: hash ? `${POD_TEMPLATE_HASH}=${hash}` : undefined,
-            });
-            const events = await s.kube.core.listNamespacedEvent({ namespace: ns }).catch(() => ({ items: [] }));
+            const pods = await s.kube.send(`list pods in namespace ${ns}`, requests.listPods(ns, hash ? `${POD_TEMPLATE_HASH}=${hash}` : undefined));
+            const events = await s.kube
+                .send(`list events in namespace ${ns}`, requests.listEvents(ns))
+                .catch(() => ({ items: [] }));
             return podProblems(pods.items, events.items);
         }
         catch (err) {
@@ -1075,7 +1462,11 @@ function kubernetesTarget(c) {
         rep.image = sent.spec?.template?.spec?.containers.find((x) => x.name === s.container)?.image;
         const st = await waitRollout(s, sent.metadata?.generation ?? 0, signal);
         rep.progress = st.progress;
-        const after = await snapshot(s);
+        // An undo that went well serves the ReplicaSet it chose, never one marked failed: no need to
+        // list them again to clear a mark.
+        const after = change.how === 'undo' && st.state === 'done'
+            ? withDeployment(s, before.sets, st.deployment)
+            : await snapshot(s, st.deployment);
         rep.revisionAfter = after.current || undefined;
         const current = { ...v, image: liveOf(after.deployment, s.container).image || v.image };
         if (st.state === 'done') {
@@ -1123,12 +1514,7 @@ function kubernetesTarget(c) {
         if (!rs)
             undoDetail = `ReplicaSet ${fallback.replicaSet} is gone`;
         else {
-            const patched = await kube.call(`undo deployment/${c.app} in namespace ${ns}`, () => kube.apps.patchNamespacedDeployment({
-                name: c.app,
-                namespace: ns,
-                body: undoPatch(undoFrom.deployment, rs),
-                fieldManager: 'safe-deploy',
-            }, kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.JsonPatch)));
+            const patched = await kube.send(`undo deployment/${c.app} in namespace ${ns}`, requests.patchDeployment(ns, c.app, { type: 'json', body: undoPatch(undoFrom.deployment, rs) }));
             const back = await waitRollout(s, patched.metadata?.generation ?? 0);
             undoOk = back.state === 'done';
             undoDetail = undoOk
@@ -1155,8 +1541,8 @@ function kubernetesTarget(c) {
     /** Best effort: without the right to patch ReplicaSets, history just keeps the failed commit. */
     async function markReplicaSet(s, name, why) {
         const { kube } = s;
-        await kube.apps
-            .patchNamespacedReplicaSet({ name, namespace: kube.namespace, body: failedMarkPatch(why), fieldManager: 'safe-deploy' }, kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.MergePatch))
+        await kube
+            .send(`mark replicaset ${name} in namespace ${kube.namespace}`, requests.patchReplicaSet(kube.namespace, name, failedMarkPatch(why)))
             .catch((err) => c.log(`Could not mark ReplicaSet ${name} (${err.message.split('\n')[0]}).`));
     }
     async function send(s, before, change, dryRun) {
@@ -1164,13 +1550,7 @@ function kubernetesTarget(c) {
         const ns = kube.namespace;
         if (change.how === 'undo') {
             const rs = before.sets.find((x) => x.metadata?.name === change.to.replicaSet);
-            return kube.call(`undo deployment/${c.app} in namespace ${ns}`, () => kube.apps.patchNamespacedDeployment({
-                name: c.app,
-                namespace: ns,
-                body: undoPatch(before.deployment, rs),
-                fieldManager: 'safe-deploy',
-                dryRun: dryRun ? 'All' : undefined,
-            }, kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.JsonPatch)));
+            return kube.send(`undo deployment/${c.app} in namespace ${ns}`, requests.patchDeployment(ns, c.app, { type: 'json', body: undoPatch(before.deployment, rs) }, dryRun));
         }
         const v = change.v;
         const body = imagePatch(s.container, {
@@ -1180,7 +1560,7 @@ function kubernetesTarget(c) {
             deployedAt: new Date().toISOString(),
             cause: `safe-deploy: ${v.sha.slice(0, 7)}${c.runUrl ? ` (${c.runUrl})` : ''}`,
         });
-        return kube.call(`patch deployment/${c.app} in namespace ${ns}`, () => kube.apps.patchNamespacedDeployment({ name: c.app, namespace: ns, body, fieldManager: 'safe-deploy', dryRun: dryRun ? 'All' : undefined }, kube.k8s.setHeaderOptions('Content-Type', kube.k8s.PatchStrategy.StrategicMergePatch)));
+        return kube.send(`patch deployment/${c.app} in namespace ${ns}`, requests.patchDeployment(ns, c.app, { type: 'strategic', body }, dryRun));
     }
     /**
      * Which change puts `v` live: an undo to the newest other revision that carries its commit
@@ -1195,7 +1575,7 @@ function kubernetesTarget(c) {
     const put = async (v, signal) => {
         const s = await open();
         return withLease(s, async () => {
-            const snap = await snapshot(s);
+            const snap = await underLock(s);
             const fallback = snap.revisions.find((r) => r.revision === snap.current);
             return roll(s, snap, changeFor(snap, v), fallback, signal);
         });
@@ -1250,13 +1630,13 @@ function kubernetesTarget(c) {
             });
             const name = migrationJobName(c.app, sha, suffix);
             onLine(`Running migrate-command as Job ${name} in namespace ${ns}…`);
-            await kube.call(`create job ${name} in namespace ${ns}`, () => kube.batch.createNamespacedJob({ namespace: ns, body }));
+            await kube.send(`create job ${name} in namespace ${ns}`, requests.createJob(ns, body));
             try {
                 let state = jobState(body);
                 const started = Date.now();
                 while (state.state === 'running') {
                     await sleep(pollAfter(Date.now() - started));
-                    state = jobState(await kube.call(`get job ${name}`, () => kube.batch.readNamespacedJob({ name, namespace: ns })));
+                    state = jobState(await kube.send(`get job ${name} in namespace ${ns}`, requests.getJob(ns, name)));
                     if (Date.now() - started > c.rolloutTimeoutMs) {
                         state = {
                             state: 'failed',
@@ -1272,8 +1652,8 @@ function kubernetesTarget(c) {
                 return { exitCode: state.state === 'succeeded' ? 0 : exitCode || 1, tail };
             }
             finally {
-                await kube.batch
-                    .deleteNamespacedJob({ name, namespace: ns, propagationPolicy: 'Background' })
+                await kube
+                    .send(`delete job ${name} in namespace ${ns}`, requests.deleteJob(ns, name))
                     .catch(() => onLine(`Could not delete Job ${name}; the cluster removes it after its TTL.`));
             }
         },
@@ -1281,19 +1661,12 @@ function kubernetesTarget(c) {
 }
 async function jobLogs(kube, job) {
     try {
-        const pods = await kube.core.listNamespacedPod({
-            namespace: kube.namespace,
-            labelSelector: `job-name=${job}`,
-        });
+        const pods = await kube.send(`list the pods of job ${job}`, requests.listPods(kube.namespace, `job-name=${job}`));
         const pod = pods.items[0];
         if (!pod?.metadata?.name)
             return { tail: [], exitCode: 0 };
         const exitCode = pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode ?? 0;
-        const text = await kube.core.readNamespacedPodLog({
-            name: pod.metadata.name,
-            namespace: kube.namespace,
-            tailLines: 50,
-        });
+        const text = await kube.send(`read the log of pod ${pod.metadata.name}`, requests.podLog(kube.namespace, pod.metadata.name, 50));
         return {
             tail: String(text)
                 .split('\n')
@@ -1306,16 +1679,12 @@ async function jobLogs(kube, job) {
         return { tail: ["(the Job's logs could not be read)"], exitCode: 0 };
     }
 }
-/** Lease times are MicroTime: the client serializes them only from its own Date subclass. */
-function toMicro(kube, spec) {
-    const m = (d) => d ? new kube.k8s.V1MicroTime(d.getTime()) : undefined;
-    return { ...spec, acquireTime: m(spec.acquireTime), renewTime: m(spec.renewTime) };
-}
 
 ;// CONCATENATED MODULE: ./src/deploy/kubernetes/index.ts
 /**
- * The Kubernetes target. Only types and the factory are exported; @kubernetes/client-node itself
- * is imported dynamically on the first call, so runs that deploy elsewhere never load it.
+ * The Kubernetes target. Only types and the factory are exported; the kubeconfig code (with the
+ * parts of @kubernetes/client-node it uses) is imported dynamically on the first call, so runs that
+ * deploy elsewhere never load it.
  */
 
 
@@ -1411,13 +1780,13 @@ function repositoryName(ctx) {
 
 /***/ }),
 
-/***/ 95462:
+/***/ 5462:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   E: () => (/* binding */ runShell)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(81260);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1260);
 
 /**
  * Runs a user command the way a workflow `run:` step does (bash, errexit + pipefail), streaming its

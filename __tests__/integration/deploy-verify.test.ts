@@ -52,6 +52,25 @@ test('probeUrl: a redirect is the route answer, and lists of statuses apply', as
   expect(await probeUrl({ url: `${base}/no-content`, status: '200,204' })).toMatchObject({ ok: true });
 });
 
+test('probeUrl: a last attempt the deadline cuts short keeps the app’s reason, not the deadline’s', async () => {
+  // The first request is answered 503; the next is never answered, and it starts with ~0 ms of
+  // the check left, so only the deadline can end it.
+  let requests = 0;
+  const server = http.createServer((_req, res) => {
+    if (requests++ === 0) res.writeHead(503).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const check = await probeUrl({ url: `http://127.0.0.1:${port}/health`, timeoutMs: 300, intervalMs: 300 });
+    expect(check).toMatchObject({ ok: false, probes: 2, lastStatus: 503 });
+    expect(check.lastError).toBeUndefined();
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 test('probeUrl gives up after the timeout with the last error, or stops when cancelled', async () => {
   const lines: string[] = [];
   const closed = http.createServer();

@@ -46,7 +46,8 @@ async function probeUrl(opts) {
             const cause = err.cause;
             // An attempt cut short by the check's own deadline (not the 5 s a probe may take) says
             // nothing about the app: what the attempt before it saw stays the reason.
-            const cutShort = remaining < 5_000 && err instanceof Error && err.name === 'TimeoutError';
+            // By name: fetch rejects with a DOMException, which another realm's Error does not claim.
+            const cutShort = remaining < 5_000 && err?.name === 'TimeoutError';
             if (!cutShort || check.probes === 1)
                 check.lastError = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
         }

@@ -33,13 +33,8 @@ export async function decideDeploy(ctx: RunContext, deployOn: string[] | undefin
   const branch = ctx.branch;
   // minimatch is ~140 KB of code to load on every run; a plain branch name (the default, and most
   // deploy-on lists) means the same to it as to ===, so it is loaded only for a glob.
-  const matches = patterns.every(isPlain)
-    ? (p: string): boolean => p === branch
-    : (
-        (m) =>
-        (p: string): boolean =>
-          m(branch, p)
-      )((await import('minimatch')).minimatch);
+  const glob = patterns.every(isPlain) ? undefined : (await import('minimatch')).minimatch;
+  const matches = (p: string): boolean => (glob ? glob(branch, p) : p === branch);
   if (!patterns.some(matches)) {
     return {
       mayPush: true,

@@ -24,7 +24,8 @@ import type { DockerDeployResult, DockerRollbackOptions, DockerVersion, PortTabl
 export async function rollbackDocker(opts: DockerRollbackOptions): Promise<DockerDeployResult> {
   try {
     const ctx = await connect(opts);
-    await ensureImage(ctx, ctx.proxyImage);
+    // A held lock was taken with this image (holdDockerLock ensured it): no second inspect.
+    if (!opts.lockHeld) await ensureImage(ctx, ctx.proxyImage);
     return await withLock(
       ctx,
       async () => {
@@ -33,14 +34,15 @@ export async function rollbackDocker(opts: DockerRollbackOptions): Promise<Docke
         const proxyNote = proxyState && proxyState.action !== 'none' ? proxyState.note : undefined;
         // One read of what is live (the run's earlier snapshot when it still holds).
         const live = await readLive(ctx, opts.known, opts.lockHeld);
-        // Read under the lock the run still holds, the state read's list of containers stands.
-        const known = opts.lockHeld && live === opts.known ? live.containers : undefined;
+        // Read under the lock the run still holds, the state read's containers and ports stand.
+        const held = opts.lockHeld ? opts.known : undefined;
+        const known = held?.containers;
         const all = known?.all ?? (await appContainers(ctx));
         // A named container needs only its own mark checked; a search needs every one's.
         const named = opts.to ? all.filter((c) => nameOf(c) === opts.to) : [];
         const wasLive = known?.wasLive ?? (await everLive(ctx, named.length === 1 ? named : all));
         const target = pickTarget(all, wasLive, opts.to, live.version);
-        return rollbackLocked(ctx, nameOf(target), live, proxyNote, all, known && live.ports);
+        return rollbackLocked(ctx, nameOf(target), live, proxyNote, all, held?.ports);
       },
       opts.lockHeld,
     );

@@ -30,7 +30,8 @@ export async function deployDocker(opts: DockerDeployOptions): Promise<DockerDep
     const c = ctx;
     c.log(`deploying ${opts.image} (${opts.sha.slice(0, 7)}) as ${c.app} (${c.environment})`);
     await ensureImage(c, opts.image);
-    await ensureImage(c, c.proxyImage); // the proxy, or (proxy: none) the container probes run in
+    // The proxy, or (proxy: none) the container probes run in; a held lock was taken with it.
+    if (!opts.lockHeld) await ensureImage(c, c.proxyImage);
     return await withLock(
       c,
       () => (c.proxy === 'none' ? deployDirect(c, opts) : deployProxied(c, opts)),
@@ -50,7 +51,7 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
   ctx.log(previous ? `live: ${previous.sha.slice(0, 7)} in ${previous.container}` : 'live: nothing yet');
   if (ctx.signal?.aborted) throw new Error('cancelled before the new container started; nothing changed');
   // Read under the lock the run still holds, the state read's containers and ports stand.
-  const known = opts.lockHeld && live === opts.known ? live : undefined;
+  const known = opts.lockHeld ? opts.known : undefined;
   const launched = await launch(
     ctx,
     opts,

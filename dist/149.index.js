@@ -1641,7 +1641,9 @@ async function deployDocker(opts) {
         const c = ctx;
         c.log(`deploying ${opts.image} (${opts.sha.slice(0, 7)}) as ${c.app} (${c.environment})`);
         await ensureImage(c, opts.image);
-        await ensureImage(c, c.proxyImage); // the proxy, or (proxy: none) the container probes run in
+        // The proxy, or (proxy: none) the container probes run in; a held lock was taken with it.
+        if (!opts.lockHeld)
+            await ensureImage(c, c.proxyImage);
         return await withLock(c, () => (c.proxy === 'none' ? deployDirect(c, opts) : deployProxied(c, opts)), opts.lockHeld);
     }
     catch (err) {
@@ -1658,7 +1660,7 @@ async function deployProxied(ctx, opts) {
     if (ctx.signal?.aborted)
         throw new Error('cancelled before the new container started; nothing changed');
     // Read under the lock the run still holds, the state read's containers and ports stand.
-    const known = opts.lockHeld && live === opts.known ? live : undefined;
+    const known = opts.lockHeld ? opts.known : undefined;
     const launched = await launch(ctx, opts, ctx.proxyName, known?.containers?.all ?? (await appContainers(ctx)), known?.ports);
     const current = { sha: opts.sha, image: opts.image, container: launched.name };
     ctx.log(`started ${launched.name}; probing ${launched.healthUrl}`);
@@ -1782,21 +1784,24 @@ async function healAfterSwitch(ctx, liveContainer) {
 async function rollbackDocker(opts) {
     try {
         const ctx = await connect(opts);
-        await ensureImage(ctx, ctx.proxyImage);
+        // A held lock was taken with this image (holdDockerLock ensured it): no second inspect.
+        if (!opts.lockHeld)
+            await ensureImage(ctx, ctx.proxyImage);
         return await withLock(ctx, async () => {
             const direct = ctx.proxy === 'none';
             const proxyState = direct ? undefined : await ensureProxy(ctx.docker, proxyConfig(ctx));
             const proxyNote = proxyState && proxyState.action !== 'none' ? proxyState.note : undefined;
             // One read of what is live (the run's earlier snapshot when it still holds).
             const live = await readLive(ctx, opts.known, opts.lockHeld);
-            // Read under the lock the run still holds, the state read's list of containers stands.
-            const known = opts.lockHeld && live === opts.known ? live.containers : undefined;
+            // Read under the lock the run still holds, the state read's containers and ports stand.
+            const held = opts.lockHeld ? opts.known : undefined;
+            const known = held?.containers;
             const all = known?.all ?? (await appContainers(ctx));
             // A named container needs only its own mark checked; a search needs every one's.
             const named = opts.to ? all.filter((c) => nameOf(c) === opts.to) : [];
             const wasLive = known?.wasLive ?? (await everLive(ctx, named.length === 1 ? named : all));
             const target = pickTarget(all, wasLive, opts.to, live.version);
-            return rollbackLocked(ctx, nameOf(target), live, proxyNote, all, known && live.ports);
+            return rollbackLocked(ctx, nameOf(target), live, proxyNote, all, held?.ports);
         }, opts.lockHeld);
     }
     catch (err) {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError, parseInputs } from '../../src/inputs';
 import { DEFAULT_PROXY_ADMIN, DEFAULT_PROXY_IMAGE } from '../../src/deploy/docker/defaults';
-import { connectionsTo } from '../../src/deploy/docker/drain';
+import { clientConnections, connectionsTo, drainedBy, leftOf } from '../../src/deploy/docker/drain';
 import {
   fingerprint,
   isKnownKey,
@@ -171,6 +171,56 @@ describe('drain evidence: connections to the old upstream in /proc/net/tcp{,6}',
   test('an address that is not IPv4 gives no evidence', () => {
     expect(connectionsTo(procNet, { ip: 'fe80::1', port: 18377 })).toBeUndefined();
   });
+
+  // The server side of the fixture's three clients of :18377 (47C9): two open, one the client
+  // closed (CLOSE_WAIT: the server may still be answering it); the clients' own ends and the
+  // listener are not client connections.
+  const open860A = '0000000000000000FFFF00000100007F:47C9>0000000000000000FFFF00000100007F:860A';
+  const open8612 = '0000000000000000FFFF00000100007F:47C9>0000000000000000FFFF00000100007F:8612';
+  const closing8618 = '0000000000000000FFFF00000100007F:47C9>0000000000000000FFFF00000100007F:8618';
+  test.each([
+    ['the public port', [18377], [open860A, open8612, closing8618]],
+    ['two ports, one of them in use', [80, 18377], [open860A, open8612, closing8618]],
+    ['another port', [18378], []],
+    ['no ports', [], []],
+  ])('client connections to %s', (_, ports, keys) => {
+    expect([...clientConnections(procNet, ports)].sort()).toEqual([...keys].sort());
+  });
+
+  const upstream = { ip: '127.0.0.1', port: 18377 };
+  test.each([
+    [
+      'the first read: the connection open before the reload is old, the others unsure',
+      new Set([open860A]),
+      undefined,
+      { upstream: 2, old: 1, unsure: 2 },
+    ],
+    [
+      'a later read: only the first read’s unsure ones stay unsure, a newer one is the new config’s',
+      new Set([open860A]),
+      new Set([open8612]),
+      { upstream: 2, old: 1, unsure: 1 },
+    ],
+    ['nothing was open before the reload', new Set<string>(), new Set<string>(), { upstream: 2, old: 0, unsure: 0 }],
+  ])('%s', (_, before, unsure, left) => {
+    expect(leftOf(procNet, [upstream], [18377], before, unsure)?.left).toEqual(left);
+  });
+  test('the first read hands back every client connection, to tell the unsure ones later', () => {
+    expect(leftOf(procNet, [], [18377], new Set(), undefined)?.clients.size).toBe(3);
+  });
+  test('an old upstream that is not IPv4 gives no evidence', () => {
+    expect(leftOf(procNet, [{ ip: 'fe80::1', port: 1 }], [18377], new Set(), undefined)).toBeUndefined();
+  });
+
+  test.each([
+    ['nothing left', { upstream: 0, old: 0, unsure: 0 }, 0, true],
+    ['a request still on the old upstream', { upstream: 1, old: 0, unsure: 0 }, 60_000, false],
+    ['an old client connection not yet dialed upstream', { upstream: 0, old: 1, unsure: 0 }, 60_000, false],
+    ['a connection of either config, within the settle window', { upstream: 0, old: 0, unsure: 2 }, 1_999, false],
+    ['a connection of either config, after the settle window', { upstream: 0, old: 0, unsure: 2 }, 2_000, true],
+  ])('drained? %s', (_, left, elapsed, drained) => {
+    expect(drainedBy(left, elapsed, 2_000)).toBe(drained);
+  });
 });
 
 describe('the switch exec: site file and reload in one round trip', () => {
@@ -185,7 +235,7 @@ describe('the switch exec: site file and reload in one round trip', () => {
     fs.mkdirSync(bin);
     fs.writeFileSync(
       path.join(bin, 'caddy'),
-      `#!/bin/sh\necho "$@" > ${dir}/caddy-args\nexit ${caddyExit}\n`,
+      `#!/bin/sh\necho "$@" > ${dir}/caddy-args\necho caddy-says\nexit ${caddyExit}\n`,
       {
         mode: 0o755,
       },
@@ -204,6 +254,8 @@ describe('the switch exec: site file and reload in one round trip', () => {
       fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined;
     return {
       status: r.status,
+      stdout: r.stdout,
+      stderr: r.stderr,
       site: read(file),
       caddy: read(path.join(dir, 'caddy-args')),
       leftovers: fs.existsSync(sites) ? fs.readdirSync(sites) : [],
@@ -215,7 +267,11 @@ describe('the switch exec: site file and reload in one round trip', () => {
     ['quotes, $ and backslashes stay as written', `# "x" 'y' $HOME \\n %s %%\n:80 { respond "\\$1" }\n`],
     ['no trailing newline', ':80 { respond ok }'],
   ])('%s: written byte for byte, then caddy reload', (_, content) => {
-    const r = runSwitch(content, 0);
+    const { stdout, stderr, ...r } = runSwitch(content, 0);
+    // stdout is this machine's TCP table, read before the reload; caddy's own words go to stderr.
+    expect(stdout).toMatch(/^\s*sl\s+local_address\s+rem_address/);
+    expect(stdout).not.toContain('caddy-says');
+    expect(stderr).toBe('caddy-says\n');
     expect(r).toEqual({
       status: 0,
       site: content,

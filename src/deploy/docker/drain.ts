@@ -3,19 +3,27 @@ import { LABELS, type Ctx } from './context';
 import { execIn, messageOf, sleep } from './exec';
 
 /**
- * Drain by evidence: after the switch, the old containers are stopped as soon as the proxy has no
- * connection open to them, instead of after a fixed `drain-timeout` (now the upper bound). The
- * evidence is the proxy's own TCP table (`/proc/net/tcp{,6}` in its network namespace, read by
- * exec): a request in flight holds an ESTABLISHED connection from Caddy to the old upstream, and
- * Caddy closes its idle upstream connections once the old config is cleaned up after a reload, so
- * what remains is a request still being answered. (Caddy's admin API would say the same through
- * `/reverse_proxy/upstreams`, but it listens on a Unix socket that busybox cannot speak HTTP over.)
+ * Drain by evidence: after the switch, the old containers are stopped as soon as no request can
+ * still reach them, instead of after a fixed `drain-timeout` (now the upper bound). The evidence is
+ * the proxy's own TCP table (`/proc/net/tcp{,6}` in its network namespace, read by exec). (Caddy's
+ * admin API, `/reverse_proxy/upstreams`, cannot give it: it drops the old upstream at the reload,
+ * while a request on it is still running, and busybox cannot speak HTTP over its Unix socket.)
  *
- * A request the old config accepted just before the reload but has not yet dialed upstream has
- * no connection to count: seen in bench/zero-downtime on a loaded 2-core host (a request sent
- * 0.1 s before the reload dialed the old upstream 0.8 s after it, which had been stopped: 16 of
- * 22,605 failed). So the evidence counts only after a settle window (`SETTLE_MS`, or drain-timeout
- * when shorter), and must read zero twice in a row.
+ * A request of the old config shows in two ways:
+ * - an ESTABLISHED connection from Caddy to the old upstream, once it has been dialed; and
+ * - before that, its client's connection to the public port. Caddy's `/load` returns while the old
+ *   config's server shuts down gracefully: it closes its idle client connections at once and each
+ *   busy one after its response, and it never hands a connection to the new config. So every
+ *   client connection that was open just before the reload (`before`, read in the switch's exec)
+ *   is the old config's, and the old config is done when none of them is left. Seen in
+ *   bench/zero-downtime on a loaded 2-core host: a request sent 0.1 s before the reload dialed the
+ *   old upstream 0.8 s after it; counting upstream connections alone stopped the old version under
+ *   it (16 of 22,605 failed).
+ * - A client connection not open before the reload but open at the first read after the switch
+ *   may be either config's: the old server may accept until its shutdown goroutine runs, and a new
+ *   config's connection stays open for as long as its client keeps it alive. These are waited for
+ *   up to `SETTLE_MS` (or drain-timeout when shorter), so the settle window that used to apply to
+ *   every deploy now applies only when a client connected during the switch.
  */
 export interface Endpoint {
   ip: string;
@@ -23,6 +31,7 @@ export interface Endpoint {
 }
 
 const ESTABLISHED = '01';
+const CLOSE_WAIT = '08';
 
 /** The hex form /proc/net/tcp uses for an IPv4 address (little-endian 32-bit word). */
 function hex4(ip: string): string | undefined {
@@ -35,6 +44,19 @@ function hex4(ip: string): string | undefined {
     .toUpperCase();
 }
 
+const hexPort = (port: number): string => port.toString(16).padStart(4, '0').toUpperCase();
+
+/** The socket lines of /proc/net/tcp{,6}: local address, remote address, state (upper case). */
+function sockets(procNet: string): { local: string; remote: string; state: string }[] {
+  const out: { local: string; remote: string; state: string }[] = [];
+  for (const line of procNet.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length > 3 && /^\d+:$/.test(f[0] ?? ''))
+      out.push({ local: (f[1] ?? '').toUpperCase(), remote: (f[2] ?? '').toUpperCase(), state: f[3] ?? '' });
+  }
+  return out;
+}
+
 /**
  * ESTABLISHED connections whose remote end is `to`, in the text of /proc/net/tcp and tcp6 (an
  * IPv4 address appears in tcp6 as ::ffff:a.b.c.d). Undefined when `to` is not an IPv4 address.
@@ -42,20 +64,66 @@ function hex4(ip: string): string | undefined {
 export function connectionsTo(procNet: string, to: Endpoint): number | undefined {
   const ip = hex4(to.ip);
   if (!ip) return undefined;
-  const port = to.port.toString(16).padStart(4, '0').toUpperCase();
+  const port = hexPort(to.port);
   const remotes = new Set([`${ip}:${port}`, `0000000000000000FFFF0000${ip}:${port}`]);
-  let n = 0;
-  for (const line of procNet.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    if (
-      f.length > 3 &&
-      /^\d+:$/.test(f[0] ?? '') &&
-      f[3] === ESTABLISHED &&
-      remotes.has((f[2] ?? '').toUpperCase())
-    )
-      n++;
+  return sockets(procNet).filter((s) => s.state === ESTABLISHED && remotes.has(s.remote)).length;
+}
+
+/**
+ * The server side of the client connections to `ports` (the site's public ports) that are still
+ * the server's to answer: ESTABLISHED, or CLOSE_WAIT (the client has sent all it will, the server
+ * may still be answering). Keyed by both ends, which no other connection shares while it is open.
+ */
+export function clientConnections(procNet: string, ports: readonly number[]): Set<string> {
+  const suffixes = ports.map((p) => `:${hexPort(p)}`);
+  const keys = new Set<string>();
+  for (const s of sockets(procNet)) {
+    if ((s.state === ESTABLISHED || s.state === CLOSE_WAIT) && suffixes.some((x) => s.local.endsWith(x)))
+      keys.add(`${s.local}>${s.remote}`);
   }
-  return n;
+  return keys;
+}
+
+/** What one read of the table says is left of the old version's traffic. */
+export interface Left {
+  /** Connections from the proxy to the old upstreams. */
+  upstream: number;
+  /** Client connections the old config held before the reload. */
+  old: number;
+  /** Client connections accepted during or just after the reload, of either config. */
+  unsure: number;
+}
+
+/**
+ * Reads one table against the client connections open before the reload. `unsure` is the set of
+ * those accepted since, as the first read after the switch found them; the first read passes
+ * none and gets it back in `clients`.
+ */
+export function leftOf(
+  procNet: string,
+  endpoints: readonly Endpoint[],
+  ports: readonly number[],
+  before: ReadonlySet<string>,
+  unsure: ReadonlySet<string> | undefined,
+): { left: Left; clients: Set<string> } | undefined {
+  let upstream = 0;
+  for (const e of endpoints) {
+    const n = connectionsTo(procNet, e);
+    if (n === undefined) return undefined;
+    upstream += n;
+  }
+  const clients = clientConnections(procNet, ports);
+  const left: Left = { upstream, old: 0, unsure: 0 };
+  for (const key of clients) {
+    if (before.has(key)) left.old++;
+    else if (!unsure || unsure.has(key)) left.unsure++;
+  }
+  return { left, clients };
+}
+
+/** Done when nothing of the old config is left; connections of either config count only while settling. */
+export function drainedBy(left: Left, elapsedMs: number, settleMs: number): boolean {
+  return left.upstream === 0 && left.old === 0 && (left.unsure === 0 || elapsedMs >= settleMs);
 }
 
 /** Where the proxy reaches a container: its upstream label, with a container name resolved to its IP. */
@@ -80,41 +148,52 @@ export interface Drained {
   peak: number;
 }
 
+/** Polls back off from a first read right after the switch to this. */
 const POLL_MS = 100;
-/** The least wait after the switch: see above. Far below the 30 s drain-timeout default. */
+/** The wait for connections accepted during the reload: see above. Far below the 30 s drain-timeout default. */
 export const SETTLE_MS = 2_000;
 
-/** Waits until the proxy holds no connection to any of `endpoints`, at most `boundMs`. */
+/**
+ * Waits until nothing of the old config is left (see above), at most `boundMs`. `before` is the
+ * client connections the switch read just before the reload; without it (no table read there)
+ * every client connection counts as unsure, which is the old rule: the settle window, then no
+ * upstream connection in two reads in a row.
+ */
 export async function waitDrained(
   ctx: Ctx,
   endpoints: readonly Endpoint[],
   boundMs: number,
+  ports: readonly number[],
+  before: ReadonlySet<string> | undefined,
 ): Promise<Drained> {
   const started = Date.now();
   const settle = Math.min(SETTLE_MS, boundMs);
   let peak = 0;
-  let zeros = 0;
-  for (;;) {
-    let open: number | undefined = 0;
+  let clear = 0;
+  let unsure: Set<string> | undefined;
+  for (let poll = 0; ; poll++) {
+    let read: ReturnType<typeof leftOf>;
     try {
       const r = await execIn(ctx.docker, ctx.proxyName, ['cat', '/proc/net/tcp', '/proc/net/tcp6'], 10_000);
-      for (const e of endpoints) {
-        const n = connectionsTo(r.stdout, e);
-        open = n === undefined || open === undefined ? undefined : open + n;
-      }
+      read = leftOf(r.stdout, endpoints, ports, before ?? new Set(), before ? unsure : new Set());
     } catch (err) {
       ctx.log(`cannot read the proxy's connections (${messageOf(err)}): waiting the whole drain-timeout`);
-      open = undefined;
     }
-    if (open === undefined) {
+    if (read === undefined) {
       await sleep(Math.max(0, boundMs - (Date.now() - started)), ctx.signal);
       return { ms: Date.now() - started, drained: false, peak };
     }
-    peak = Math.max(peak, open);
+    const { left, clients } = read;
+    unsure ??= new Set([...clients].filter((k) => !before?.has(k)));
+    peak = Math.max(peak, left.upstream, left.old);
     const elapsed = Date.now() - started;
-    zeros = open === 0 ? zeros + 1 : 0;
-    if (zeros >= 2 && elapsed >= settle) return { ms: elapsed, drained: true, peak };
+    if (before) {
+      if (drainedBy(left, elapsed, settle)) return { ms: elapsed, drained: true, peak };
+    } else {
+      clear = left.upstream === 0 ? clear + 1 : 0;
+      if (clear >= 2 && elapsed >= settle) return { ms: elapsed, drained: true, peak };
+    }
     if (elapsed >= boundMs || ctx.signal?.aborted) return { ms: elapsed, drained: false, peak };
-    await sleep(Math.min(POLL_MS, boundMs - elapsed), ctx.signal);
+    await sleep(Math.min(10 * 2 ** poll, POLL_MS, boundMs - elapsed), ctx.signal);
   }
 }

@@ -222,34 +222,41 @@ export async function removeSite(docker: Docker, proxy: string, file: string): P
 
 /**
  * The switch as one exec: write the site file (under a temporary name, then renamed, so Caddy
- * never reads half a file) and reload. One round trip to the engine instead of an archive upload
- * and then an exec: ~50 ms off every deploy and rollback (bench/rollback --trace-docker). The
- * content travels in the exec's environment, which is fine: a site file holds an address, an
- * upstream and a version, never a secret. Pure, so its argv is table-tested.
+ * never reads half a file), read the proxy's TCP table, and reload. One round trip to the engine
+ * instead of an archive upload and then an exec: ~50 ms off every deploy and rollback
+ * (bench/rollback --trace-docker). The table, on stdout (Caddy's own output goes to stderr), is
+ * the drain's evidence of which client connections the old config holds (drain.ts); it is read
+ * before the reload because the old config stops accepting during it. The content travels in the
+ * exec's environment, which is fine: a site file holds an address, an upstream and a version,
+ * never a secret. Pure, so its argv is table-tested.
  */
 export function switchSiteExec(file: string, content: string): { cmd: string[]; env: string[] } {
   // Exit 97 (not a code caddy uses) tells a file that could not be written from a rejected config.
-  const script = `{ printf '%s' "$SAFE_DEPLOY_SITE" > "$1.new" && mv -f "$1.new" "$1"; } || exit ${WRITE_FAILED}; exec ${RELOAD.join(' ')}`;
+  const script =
+    `{ printf '%s' "$SAFE_DEPLOY_SITE" > "$1.new" && mv -f "$1.new" "$1"; } || exit ${WRITE_FAILED}; ` +
+    `cat /proc/net/tcp /proc/net/tcp6 2>/dev/null; exec ${RELOAD.join(' ')} >&2`;
   return { cmd: ['sh', '-c', script, 'switch-site', file], env: [`SAFE_DEPLOY_SITE=${content}`] };
 }
 
 /**
  * Points the proxy at a new upstream: the site file and a graceful reload. A file that cannot be
  * written or a config Caddy rejects fails with Caddy's own last line; the running config stays.
+ * Returns the proxy's TCP table as read just before the reload (for the drain), or undefined when
+ * the proxy had none to read.
  */
 export async function switchSite(
   docker: Docker,
   proxy: string,
   file: string,
   content: string,
-): Promise<void> {
+): Promise<string | undefined> {
   const { cmd, env } = switchSiteExec(file, content);
   const r = await execIn(docker, proxy, cmd, 30_000, env);
   const why = lastLine(r.stderr || r.stdout);
   if (r.exitCode === WRITE_FAILED) throw new Error(`could not write ${file} in ${proxy}: ${why}`);
   if (r.exitCode !== 0) throw new Error(`caddy reload in ${proxy} failed (exit ${r.exitCode}): ${why}`);
+  return r.stdout.includes('local_address') ? r.stdout : undefined;
 }
-
 const WRITE_FAILED = 97;
 
 /** Graceful reload; a config Caddy rejects leaves the running one in place, and we say why. */

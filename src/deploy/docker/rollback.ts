@@ -123,8 +123,9 @@ async function rollbackLocked(
         ...(health.cancelled && { cancelled: true }),
       };
     }
+    let table: string | undefined; // the proxy's TCP table just before the reload: the drain's evidence
     if (!direct) {
-      await switchSite(
+      table = await switchSite(
         ctx.docker,
         ctx.proxyName,
         ctx.site,
@@ -133,7 +134,7 @@ async function rollbackLocked(
       ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
     }
     await keepRestarting(ctx, target); // the same restart policy as a fresh container once live
-    const { removed, drain } = await afterSwitch(ctx, target);
+    const { removed, drain } = await afterSwitch(ctx, target, table);
     return {
       status: 'rolled-back',
       detail:

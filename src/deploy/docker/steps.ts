@@ -1,7 +1,7 @@
 import { appContainers, nameOf, prune, removeContainer, stopContainer } from './containers';
 import type { Ctx } from './context';
 import { lastLogLines, messageOf, sleep } from './exec';
-import { endpointOf, waitDrained, type Drained, type Endpoint } from './drain';
+import { clientConnections, endpointOf, waitDrained, type Drained, type Endpoint } from './drain';
 import { describe, waitHealthy } from './health';
 import type { ProxyConfig } from './proxy';
 import type { DockerDeployResult, DockerVersion, HealthReport } from './types';
@@ -74,9 +74,10 @@ export async function failedHealth(
  * After the switch: the old containers (the previous one, and strays of killed runs) are stopped
  * once the proxy has no connection left to them (requests in flight finish), at most `drainMs`
  * later; then SIGTERM, and another `drainMs` before SIGKILL. A cancel here only shortens the
- * drain: traffic has already moved, and the old containers must not keep running.
+ * drain: traffic has already moved, and the old containers must not keep running. `table` is the
+ * proxy's TCP table from just before the reload (switchSite), the drain's evidence.
  */
-export async function retire(ctx: Ctx, keep: string): Promise<Drained | undefined> {
+export async function retire(ctx: Ctx, keep: string, table: string | undefined): Promise<Drained | undefined> {
   const running = (await appContainers(ctx)).filter((c) => c.State === 'running' && nameOf(c) !== keep);
   if (running.length === 0) return undefined;
   let d: Drained | undefined;
@@ -85,7 +86,9 @@ export async function retire(ctx: Ctx, keep: string): Promise<Drained | undefine
     const endpoints = (await Promise.all(running.map((c) => endpointOf(ctx, c)))).filter(
       (e): e is Endpoint => e !== undefined,
     );
-    d = await waitDrained(ctx, endpoints, ctx.drainMs);
+    const ports = proxyConfig(ctx).publicPorts;
+    const before = table === undefined ? undefined : clientConnections(table, ports);
+    d = await waitDrained(ctx, endpoints, ctx.drainMs, ports, before);
     ctx.log(
       d.drained
         ? `drained in ${d.ms} ms (${d.peak} connection(s) were still open to the old version)`
@@ -104,10 +107,14 @@ export async function retire(ctx: Ctx, keep: string): Promise<Drained | undefine
  * Once traffic has moved the run has succeeded: a failure to stop or prune old containers is
  * logged, not reported as a failed deploy (which would claim the old version still serves).
  */
-export async function afterSwitch(ctx: Ctx, live: string): Promise<{ removed: string[]; drain?: Drained }> {
+export async function afterSwitch(
+  ctx: Ctx,
+  live: string,
+  table: string | undefined,
+): Promise<{ removed: string[]; drain?: Drained }> {
   let drain: Drained | undefined;
   try {
-    drain = await retire(ctx, live);
+    drain = await retire(ctx, live, table);
     return { removed: await prune(ctx, [live]), drain };
   } catch (err) {
     ctx.log(`warning: ${live} is live, but cleaning up old containers failed: ${messageOf(err)}`);

@@ -62,6 +62,7 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
   const current: DockerVersion = { sha: opts.sha, image: opts.image, container: launched.name };
   ctx.log(`started ${launched.name}; probing ${launched.healthUrl}`);
   let switched = false;
+  let table: string | undefined; // the proxy's TCP table just before the reload: the drain's evidence
   let health: HealthReport;
   try {
     health = await probe(ctx, launched.name, launched.healthUrl);
@@ -71,7 +72,7 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
     if (!health.healthy) return { ...(await failedHealth(ctx, launched.name, health, previous)), proxyNote };
     const site = renderSite(siteAddress(ctx), { upstream: launched.upstream, ...current });
     try {
-      await switchSite(ctx.docker, ctx.proxyName, ctx.site, site);
+      table = await switchSite(ctx.docker, ctx.proxyName, ctx.site, site);
     } catch (err) {
       if (!(await proxyRunning(ctx.docker, ctx.proxyName)))
         return await proxyDied(ctx, live, launched.name, `while switching to ${launched.name}`, health);
@@ -88,7 +89,7 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
   } finally {
     if (!switched) await removeContainer(ctx, launched.name).catch(() => undefined);
   }
-  const { removed, drain } = await afterSwitch(ctx, launched.name);
+  const { removed, drain } = await afterSwitch(ctx, launched.name, table);
   const notes = [proxyNote, await healAfterSwitch(ctx, launched.name)].filter(Boolean);
   return {
     status: 'deployed',

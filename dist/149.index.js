@@ -763,19 +763,25 @@ async function removeSite(docker, proxy, file) {
 }
 /**
  * The switch as one exec: write the site file (under a temporary name, then renamed, so Caddy
- * never reads half a file) and reload. One round trip to the engine instead of an archive upload
- * and then an exec: ~50 ms off every deploy and rollback (bench/rollback --trace-docker). The
- * content travels in the exec's environment, which is fine: a site file holds an address, an
- * upstream and a version, never a secret. Pure, so its argv is table-tested.
+ * never reads half a file), read the proxy's TCP table, and reload. One round trip to the engine
+ * instead of an archive upload and then an exec: ~50 ms off every deploy and rollback
+ * (bench/rollback --trace-docker). The table, on stdout (Caddy's own output goes to stderr), is
+ * the drain's evidence of which client connections the old config holds (drain.ts); it is read
+ * before the reload because the old config stops accepting during it. The content travels in the
+ * exec's environment, which is fine: a site file holds an address, an upstream and a version,
+ * never a secret. Pure, so its argv is table-tested.
  */
 function switchSiteExec(file, content) {
     // Exit 97 (not a code caddy uses) tells a file that could not be written from a rejected config.
-    const script = `{ printf '%s' "$SAFE_DEPLOY_SITE" > "$1.new" && mv -f "$1.new" "$1"; } || exit ${WRITE_FAILED}; exec ${RELOAD.join(' ')}`;
+    const script = `{ printf '%s' "$SAFE_DEPLOY_SITE" > "$1.new" && mv -f "$1.new" "$1"; } || exit ${WRITE_FAILED}; ` +
+        `cat /proc/net/tcp /proc/net/tcp6 2>/dev/null; exec ${RELOAD.join(' ')} >&2`;
     return { cmd: ['sh', '-c', script, 'switch-site', file], env: [`SAFE_DEPLOY_SITE=${content}`] };
 }
 /**
  * Points the proxy at a new upstream: the site file and a graceful reload. A file that cannot be
  * written or a config Caddy rejects fails with Caddy's own last line; the running config stays.
+ * Returns the proxy's TCP table as read just before the reload (for the drain), or undefined when
+ * the proxy had none to read.
  */
 async function switchSite(docker, proxy, file, content) {
     const { cmd, env } = switchSiteExec(file, content);
@@ -785,6 +791,7 @@ async function switchSite(docker, proxy, file, content) {
         throw new Error(`could not write ${file} in ${proxy}: ${why}`);
     if (r.exitCode !== 0)
         throw new Error(`caddy reload in ${proxy} failed (exit ${r.exitCode}): ${why}`);
+    return r.stdout.includes('local_address') ? r.stdout : undefined;
 }
 const WRITE_FAILED = 97;
 /** Graceful reload; a config Caddy rejects leaves the running one in place, and we say why. */
@@ -1263,6 +1270,7 @@ async function launch(ctx, opts, prober, existing, ports) {
 
 
 const ESTABLISHED = '01';
+const CLOSE_WAIT = '08';
 /** The hex form /proc/net/tcp uses for an IPv4 address (little-endian 32-bit word). */
 function hex4(ip) {
     const parts = ip.split('.').map(Number);
@@ -1274,6 +1282,17 @@ function hex4(ip) {
         .join('')
         .toUpperCase();
 }
+const hexPort = (port) => port.toString(16).padStart(4, '0').toUpperCase();
+/** The socket lines of /proc/net/tcp{,6}: local address, remote address, state (upper case). */
+function sockets(procNet) {
+    const out = [];
+    for (const line of procNet.split('\n')) {
+        const f = line.trim().split(/\s+/);
+        if (f.length > 3 && /^\d+:$/.test(f[0] ?? ''))
+            out.push({ local: (f[1] ?? '').toUpperCase(), remote: (f[2] ?? '').toUpperCase(), state: f[3] ?? '' });
+    }
+    return out;
+}
 /**
  * ESTABLISHED connections whose remote end is `to`, in the text of /proc/net/tcp and tcp6 (an
  * IPv4 address appears in tcp6 as ::ffff:a.b.c.d). Undefined when `to` is not an IPv4 address.
@@ -1282,18 +1301,50 @@ function connectionsTo(procNet, to) {
     const ip = hex4(to.ip);
     if (!ip)
         return undefined;
-    const port = to.port.toString(16).padStart(4, '0').toUpperCase();
+    const port = hexPort(to.port);
     const remotes = new Set([`${ip}:${port}`, `0000000000000000FFFF0000${ip}:${port}`]);
-    let n = 0;
-    for (const line of procNet.split('\n')) {
-        const f = line.trim().split(/\s+/);
-        if (f.length > 3 &&
-            /^\d+:$/.test(f[0] ?? '') &&
-            f[3] === ESTABLISHED &&
-            remotes.has((f[2] ?? '').toUpperCase()))
-            n++;
+    return sockets(procNet).filter((s) => s.state === ESTABLISHED && remotes.has(s.remote)).length;
+}
+/**
+ * The server side of the client connections to `ports` (the site's public ports) that are still
+ * the server's to answer: ESTABLISHED, or CLOSE_WAIT (the client has sent all it will, the server
+ * may still be answering). Keyed by both ends, which no other connection shares while it is open.
+ */
+function clientConnections(procNet, ports) {
+    const suffixes = ports.map((p) => `:${hexPort(p)}`);
+    const keys = new Set();
+    for (const s of sockets(procNet)) {
+        if ((s.state === ESTABLISHED || s.state === CLOSE_WAIT) && suffixes.some((x) => s.local.endsWith(x)))
+            keys.add(`${s.local}>${s.remote}`);
     }
-    return n;
+    return keys;
+}
+/**
+ * Reads one table against the client connections open before the reload. `unsure` is the set of
+ * those accepted since, as the first read after the switch found them; the first read passes
+ * none and gets it back in `clients`.
+ */
+function leftOf(procNet, endpoints, ports, before, unsure) {
+    let upstream = 0;
+    for (const e of endpoints) {
+        const n = connectionsTo(procNet, e);
+        if (n === undefined)
+            return undefined;
+        upstream += n;
+    }
+    const clients = clientConnections(procNet, ports);
+    const left = { upstream, old: 0, unsure: 0 };
+    for (const key of clients) {
+        if (before.has(key))
+            left.old++;
+        else if (!unsure || unsure.has(key))
+            left.unsure++;
+    }
+    return { left, clients };
+}
+/** Done when nothing of the old config is left; connections of either config count only while settling. */
+function drainedBy(left, elapsedMs, settleMs) {
+    return left.upstream === 0 && left.old === 0 && (left.unsure === 0 || elapsedMs >= settleMs);
 }
 /** Where the proxy reaches a container: its upstream label, with a container name resolved to its IP. */
 async function endpointOf(ctx, c) {
@@ -1309,40 +1360,51 @@ async function endpointOf(ctx, c) {
     const ip = info.NetworkSettings.Networks?.[ctx.network]?.IPAddress;
     return ip ? { ip, port } : undefined;
 }
+/** Polls back off from a first read right after the switch to this. */
 const drain_POLL_MS = 100;
-/** The least wait after the switch: see above. Far below the 30 s drain-timeout default. */
+/** The wait for connections accepted during the reload: see above. Far below the 30 s drain-timeout default. */
 const SETTLE_MS = 2_000;
-/** Waits until the proxy holds no connection to any of `endpoints`, at most `boundMs`. */
-async function waitDrained(ctx, endpoints, boundMs) {
+/**
+ * Waits until nothing of the old config is left (see above), at most `boundMs`. `before` is the
+ * client connections the switch read just before the reload; without it (no table read there)
+ * every client connection counts as unsure, which is the old rule: the settle window, then no
+ * upstream connection in two reads in a row.
+ */
+async function waitDrained(ctx, endpoints, boundMs, ports, before) {
     const started = Date.now();
     const settle = Math.min(SETTLE_MS, boundMs);
     let peak = 0;
-    let zeros = 0;
-    for (;;) {
-        let open = 0;
+    let clear = 0;
+    let unsure;
+    for (let poll = 0;; poll++) {
+        let read;
         try {
             const r = await execIn(ctx.docker, ctx.proxyName, ['cat', '/proc/net/tcp', '/proc/net/tcp6'], 10_000);
-            for (const e of endpoints) {
-                const n = connectionsTo(r.stdout, e);
-                open = n === undefined || open === undefined ? undefined : open + n;
-            }
+            read = leftOf(r.stdout, endpoints, ports, before ?? new Set(), before ? unsure : new Set());
         }
         catch (err) {
             ctx.log(`cannot read the proxy's connections (${messageOf(err)}): waiting the whole drain-timeout`);
-            open = undefined;
         }
-        if (open === undefined) {
+        if (read === undefined) {
             await sleep(Math.max(0, boundMs - (Date.now() - started)), ctx.signal);
             return { ms: Date.now() - started, drained: false, peak };
         }
-        peak = Math.max(peak, open);
+        const { left, clients } = read;
+        unsure ??= new Set([...clients].filter((k) => !before?.has(k)));
+        peak = Math.max(peak, left.upstream, left.old);
         const elapsed = Date.now() - started;
-        zeros = open === 0 ? zeros + 1 : 0;
-        if (zeros >= 2 && elapsed >= settle)
-            return { ms: elapsed, drained: true, peak };
+        if (before) {
+            if (drainedBy(left, elapsed, settle))
+                return { ms: elapsed, drained: true, peak };
+        }
+        else {
+            clear = left.upstream === 0 ? clear + 1 : 0;
+            if (clear >= 2 && elapsed >= settle)
+                return { ms: elapsed, drained: true, peak };
+        }
         if (elapsed >= boundMs || ctx.signal?.aborted)
             return { ms: elapsed, drained: false, peak };
-        await sleep(Math.min(drain_POLL_MS, boundMs - elapsed), ctx.signal);
+        await sleep(Math.min(10 * 2 ** poll, drain_POLL_MS, boundMs - elapsed), ctx.signal);
     }
 }
 
@@ -1497,9 +1559,10 @@ async function failedHealth(ctx, container, health, previous) {
  * After the switch: the old containers (the previous one, and strays of killed runs) are stopped
  * once the proxy has no connection left to them (requests in flight finish), at most `drainMs`
  * later; then SIGTERM, and another `drainMs` before SIGKILL. A cancel here only shortens the
- * drain: traffic has already moved, and the old containers must not keep running.
+ * drain: traffic has already moved, and the old containers must not keep running. `table` is the
+ * proxy's TCP table from just before the reload (switchSite), the drain's evidence.
  */
-async function retire(ctx, keep) {
+async function retire(ctx, keep, table) {
     const running = (await appContainers(ctx)).filter((c) => c.State === 'running' && nameOf(c) !== keep);
     if (running.length === 0)
         return undefined;
@@ -1508,7 +1571,9 @@ async function retire(ctx, keep) {
         await sleep(ctx.drainMs, ctx.signal);
     else {
         const endpoints = (await Promise.all(running.map((c) => endpointOf(ctx, c)))).filter((e) => e !== undefined);
-        d = await waitDrained(ctx, endpoints, ctx.drainMs);
+        const ports = proxyConfig(ctx).publicPorts;
+        const before = table === undefined ? undefined : clientConnections(table, ports);
+        d = await waitDrained(ctx, endpoints, ctx.drainMs, ports, before);
         ctx.log(d.drained
             ? `drained in ${d.ms} ms (${d.peak} connection(s) were still open to the old version)`
             : `drain-timeout (${ctx.drainMs} ms) reached with ${d.peak} connection(s) open: stopping anyway`);
@@ -1524,10 +1589,10 @@ async function retire(ctx, keep) {
  * Once traffic has moved the run has succeeded: a failure to stop or prune old containers is
  * logged, not reported as a failed deploy (which would claim the old version still serves).
  */
-async function afterSwitch(ctx, live) {
+async function afterSwitch(ctx, live, table) {
     let drain;
     try {
-        drain = await retire(ctx, live);
+        drain = await retire(ctx, live, table);
         return { removed: await prune(ctx, [live]), drain };
     }
     catch (err) {
@@ -1665,6 +1730,7 @@ async function deployProxied(ctx, opts) {
     const current = { sha: opts.sha, image: opts.image, container: launched.name };
     ctx.log(`started ${launched.name}; probing ${launched.healthUrl}`);
     let switched = false;
+    let table; // the proxy's TCP table just before the reload: the drain's evidence
     let health;
     try {
         health = await probe(ctx, launched.name, launched.healthUrl);
@@ -1675,7 +1741,7 @@ async function deployProxied(ctx, opts) {
             return { ...(await failedHealth(ctx, launched.name, health, previous)), proxyNote };
         const site = renderSite(siteAddress(ctx), { upstream: launched.upstream, ...current });
         try {
-            await switchSite(ctx.docker, ctx.proxyName, ctx.site, site);
+            table = await switchSite(ctx.docker, ctx.proxyName, ctx.site, site);
         }
         catch (err) {
             if (!(await proxyRunning(ctx.docker, ctx.proxyName)))
@@ -1695,7 +1761,7 @@ async function deployProxied(ctx, opts) {
         if (!switched)
             await removeContainer(ctx, launched.name).catch(() => undefined);
     }
-    const { removed, drain } = await afterSwitch(ctx, launched.name);
+    const { removed, drain } = await afterSwitch(ctx, launched.name, table);
     const notes = [proxyNote, await healAfterSwitch(ctx, launched.name)].filter(Boolean);
     return {
         status: 'deployed',
@@ -1870,12 +1936,13 @@ async function rollbackLocked(ctx, target, live, proxyNote, all, ports) {
                 ...(health.cancelled && { cancelled: true }),
             };
         }
+        let table; // the proxy's TCP table just before the reload: the drain's evidence
         if (!direct) {
-            await switchSite(ctx.docker, ctx.proxyName, ctx.site, renderSite(siteAddress(ctx), { upstream, ...version }));
+            table = await switchSite(ctx.docker, ctx.proxyName, ctx.site, renderSite(siteAddress(ctx), { upstream, ...version }));
             ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
         }
         await keepRestarting(ctx, target); // the same restart policy as a fresh container once live
-        const { removed, drain } = await afterSwitch(ctx, target);
+        const { removed, drain } = await afterSwitch(ctx, target, table);
         return {
             status: 'rolled-back',
             detail: `${version.sha.slice(0, 7)} is live again in ${target}${live.version ? `, replacing ${live.version.sha.slice(0, 7)}` : ''}` +

@@ -178,21 +178,25 @@ class GitHubDeployments {
     async finish(id, state, p) {
         if (!this.client(`GitHub deployment ${id} not marked ${state}`))
             return;
-        const posted = state === 'success'
-            ? await this.postStatus(id, {
+        if (state === 'failure') {
+            if (await this.postStatus(id, { state, log_url: p.logUrl, description: p.description }))
+                this.logFn(`GitHub deployment ${id} marked ${state}`);
+            return;
+        }
+        // The previous deployment is no longer live whatever becomes of this status, so both go at
+        // once: one round trip at the end of every deploy instead of two (~100 ms each from a runner).
+        await Promise.all([
+            this.postStatus(id, {
                 state,
                 environment_url: p.environmentUrl,
                 log_url: p.logUrl,
                 description: p.description,
-                // GitHub only auto-inactivates non-production environments; we do it ourselves below
-                // for every environment, so the behaviour does not depend on the environment's name.
+                // GitHub only auto-inactivates non-production environments; we do it ourselves for
+                // every environment, so the behaviour does not depend on the environment's name.
                 auto_inactive: false,
-            })
-            : await this.postStatus(id, { state, log_url: p.logUrl, description: p.description });
-        if (posted)
-            this.logFn(`GitHub deployment ${id} marked ${state}`);
-        if (posted && state === 'success')
-            await this.deactivatePrevious(id, p.environment);
+            }).then((posted) => posted && this.logFn(`GitHub deployment ${id} marked ${state}`)),
+            this.deactivatePrevious(id, p.environment),
+        ]);
     }
     /**
      * Starts reading the history now, while other work goes on; the next `history()` of the same

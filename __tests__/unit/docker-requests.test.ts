@@ -226,7 +226,7 @@ describe('drain evidence: connections to the old upstream in /proc/net/tcp{,6}',
 describe('the switch exec: site file and reload in one round trip', () => {
   // The argv runs here with the machine's sh (busybox and dash read it alike) and a stand-in
   // `caddy` on PATH that records its arguments and exits with the code the case gives.
-  function runSwitch(content: string, caddyExit: number, writable = true) {
+  function runSwitch(content: string, caddyExit: number, writable = true, ports: number[] = [1]) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-switch-'));
     const sites = path.join(dir, 'sites');
     fs.mkdirSync(sites);
@@ -241,7 +241,7 @@ describe('the switch exec: site file and reload in one round trip', () => {
       },
     );
     const file = path.join(sites, 'my app--prod.caddy');
-    const { cmd, env } = switchSiteExec(file, content);
+    const { cmd, env } = switchSiteExec(file, content, ports);
     const [sh, ...args] = cmd;
     const r = spawnSync(sh ?? 'sh', args, {
       env: {
@@ -270,6 +270,7 @@ describe('the switch exec: site file and reload in one round trip', () => {
     const { stdout, stderr, ...r } = runSwitch(content, 0);
     // stdout is this machine's TCP table, read before the reload; caddy's own words go to stderr.
     expect(stdout).toMatch(/^\s*sl\s+local_address\s+rem_address/);
+    expect(stdout.trim().split('\n')).toHaveLength(2); // the two headers: nothing is open on port 1
     expect(stdout).not.toContain('caddy-says');
     expect(stderr).toBe('caddy-says\n');
     expect(r).toEqual({
@@ -278,6 +279,30 @@ describe('the switch exec: site file and reload in one round trip', () => {
       caddy: 'reload --config /etc/caddy/Caddyfile --adapter caddyfile\n',
       leftovers: ['my app--prod.caddy'],
     });
+  });
+
+  test('the table keeps the public ports’ open server-side connections, as the kernel writes them', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const other = net.createServer();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherPort = (other.address() as net.AddressInfo).port;
+    const accepted = new Promise<void>((resolve) => server.once('connection', () => resolve()));
+    const clients = [net.connect(port, '127.0.0.1'), net.connect(otherPort, '127.0.0.1')];
+    await accepted;
+    try {
+      const { stdout } = runSwitch(':80 {}', 0, true, [443, port]);
+      const keys = [...clientConnections(stdout, [port])];
+      const client = clients[0]?.address() as net.AddressInfo;
+      expect(keys).toEqual([expect.stringMatching(new RegExp(`:${client.port.toString(16).toUpperCase().padStart(4, '0')}$`))]);
+      expect(clientConnections(stdout, [otherPort]).size).toBe(0); // not a public port: not kept
+      expect(stdout).not.toMatch(/ 0A /); // no listening socket either
+    } finally {
+      for (const c of clients) c.destroy();
+      server.close();
+      other.close();
+    }
   });
 
   test('a config caddy rejects: its exit code comes back, the file stays for the caller to restore', () => {

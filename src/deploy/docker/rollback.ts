@@ -130,6 +130,7 @@ async function rollbackLocked(
         ctx.proxyName,
         ctx.site,
         renderSite(siteAddress(ctx), { upstream, ...version }),
+        proxyConfig(ctx).publicPorts,
       );
       ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
     }

@@ -72,7 +72,7 @@ async function deployProxied(ctx: Ctx, opts: DockerDeployOptions): Promise<Docke
     if (!health.healthy) return { ...(await failedHealth(ctx, launched.name, health, previous)), proxyNote };
     const site = renderSite(siteAddress(ctx), { upstream: launched.upstream, ...current });
     try {
-      table = await switchSite(ctx.docker, ctx.proxyName, ctx.site, site);
+      table = await switchSite(ctx.docker, ctx.proxyName, ctx.site, site, proxyConfig(ctx).publicPorts);
     } catch (err) {
       if (!(await proxyRunning(ctx.docker, ctx.proxyName)))
         return await proxyDied(ctx, live, launched.name, `while switching to ${launched.name}`, health);

@@ -1,8 +1,8 @@
-exports.id = 40;
-exports.ids = [40];
+exports.id = 789;
+exports.ids = [789];
 exports.modules = {
 
-/***/ 4158:
+/***/ 114:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -373,7 +373,7 @@ class IgnoreBase {
 
 /***/ }),
 
-/***/ 2914:
+/***/ 9166:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -410,7 +410,7 @@ function addAdminServicesToServer(server) {
 
 /***/ }),
 
-/***/ 4643:
+/***/ 3959:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -433,8 +433,8 @@ function addAdminServicesToServer(server) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BackoffTimeout = void 0;
-const constants_1 = __webpack_require__(8288);
-const logging = __webpack_require__(8536);
+const constants_1 = __webpack_require__(2444);
+const logging = __webpack_require__(4012);
 const TRACER_NAME = 'backoff';
 const INITIAL_BACKOFF_MS = 1000;
 const BACKOFF_MULTIPLIER = 1.6;
@@ -626,7 +626,7 @@ BackoffTimeout.nextId = 0;
 
 /***/ }),
 
-/***/ 9190:
+/***/ 7754:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -650,7 +650,7 @@ BackoffTimeout.nextId = 0;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CallCredentials = void 0;
 exports.isEmptyCallCredentials = isEmptyCallCredentials;
-const metadata_1 = __webpack_require__(6100);
+const metadata_1 = __webpack_require__(2248);
 function isCurrentOauth2Client(client) {
     return ('getRequestHeaders' in client &&
         typeof client.getRequestHeaders === 'function');
@@ -796,7 +796,7 @@ function isEmptyCallCredentials(callCredentials) {
 
 /***/ }),
 
-/***/ 1803:
+/***/ 5847:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -822,7 +822,7 @@ exports.InterceptingListenerImpl = void 0;
 exports.statusOrFromValue = statusOrFromValue;
 exports.statusOrFromError = statusOrFromError;
 exports.isInterceptingListener = isInterceptingListener;
-const metadata_1 = __webpack_require__(6100);
+const metadata_1 = __webpack_require__(2248);
 function statusOrFromValue(value) {
     return {
         ok: true,
@@ -903,7 +903,7 @@ exports.InterceptingListenerImpl = InterceptingListenerImpl;
 
 /***/ }),
 
-/***/ 5675:
+/***/ 5463:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -934,7 +934,7 @@ function getNextCallNumber() {
 
 /***/ }),
 
-/***/ 1161:
+/***/ 6917:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -960,7 +960,7 @@ exports.ClientDuplexStreamImpl = exports.ClientWritableStreamImpl = exports.Clie
 exports.callErrorFromStatus = callErrorFromStatus;
 const events_1 = __webpack_require__(4434);
 const stream_1 = __webpack_require__(2203);
-const constants_1 = __webpack_require__(8288);
+const constants_1 = __webpack_require__(2444);
 /**
  * Construct a ServiceError from a StatusObject. This function exists primarily
  * as an attempt to make the error stack trace clearly communicate that the
@@ -1093,7 +1093,7 @@ exports.ClientDuplexStreamImpl = ClientDuplexStreamImpl;
 
 /***/ }),
 
-/***/ 7974:
+/***/ 3618:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1117,8 +1117,8 @@ exports.ClientDuplexStreamImpl = ClientDuplexStreamImpl;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.FileWatcherCertificateProvider = void 0;
 const fs = __webpack_require__(9896);
-const logging = __webpack_require__(8536);
-const constants_1 = __webpack_require__(8288);
+const logging = __webpack_require__(4012);
+const constants_1 = __webpack_require__(2444);
 const util_1 = __webpack_require__(9023);
 const TRACER_NAME = 'certificate_provider';
 function trace(text) {
@@ -1241,7 +1241,7 @@ exports.FileWatcherCertificateProvider = FileWatcherCertificateProvider;
 
 /***/ }),
 
-/***/ 2257:
+/***/ 6077:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1266,12 +1266,12 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ChannelCredentials = void 0;
 exports.createCertificateProviderChannelCredentials = createCertificateProviderChannelCredentials;
 const tls_1 = __webpack_require__(4756);
-const call_credentials_1 = __webpack_require__(9190);
-const tls_helpers_1 = __webpack_require__(8876);
-const uri_parser_1 = __webpack_require__(6027);
-const resolver_1 = __webpack_require__(6255);
-const logging_1 = __webpack_require__(8536);
-const constants_1 = __webpack_require__(8288);
+const call_credentials_1 = __webpack_require__(7754);
+const tls_helpers_1 = __webpack_require__(8832);
+const uri_parser_1 = __webpack_require__(6383);
+const resolver_1 = __webpack_require__(2979);
+const logging_1 = __webpack_require__(4012);
+const constants_1 = __webpack_require__(2444);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function verifyIsBufferOrNull(obj, friendlyName) {
     if (obj && !(obj instanceof Buffer)) {
@@ -1679,7 +1679,7 @@ class ComposedChannelCredentialsImpl extends ChannelCredentials {
 
 /***/ }),
 
-/***/ 6793:
+/***/ 2373:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1759,7 +1759,7 @@ function channelOptionsEqual(options1, options2) {
 
 /***/ }),
 
-/***/ 6918:
+/***/ 4042:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1782,8 +1782,8 @@ function channelOptionsEqual(options1, options2) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ChannelImplementation = void 0;
-const channel_credentials_1 = __webpack_require__(2257);
-const internal_channel_1 = __webpack_require__(114);
+const channel_credentials_1 = __webpack_require__(6077);
+const internal_channel_1 = __webpack_require__(2254);
 class ChannelImplementation {
     constructor(target, credentials, options) {
         if (typeof target !== 'string') {
@@ -1834,7 +1834,7 @@ exports.ChannelImplementation = ChannelImplementation;
 
 /***/ }),
 
-/***/ 8198:
+/***/ 9730:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -1863,12 +1863,12 @@ exports.getChannelzHandlers = getChannelzHandlers;
 exports.getChannelzServiceDefinition = getChannelzServiceDefinition;
 exports.setup = setup;
 const net_1 = __webpack_require__(9278);
-const ordered_map_1 = __webpack_require__(2518);
-const connectivity_state_1 = __webpack_require__(778);
-const constants_1 = __webpack_require__(8288);
-const subchannel_address_1 = __webpack_require__(7021);
-const admin_1 = __webpack_require__(2914);
-const make_client_1 = __webpack_require__(6983);
+const ordered_map_1 = __webpack_require__(6709);
+const connectivity_state_1 = __webpack_require__(3822);
+const constants_1 = __webpack_require__(2444);
+const subchannel_address_1 = __webpack_require__(7649);
+const admin_1 = __webpack_require__(9166);
+const make_client_1 = __webpack_require__(6259);
 function channelRefToMessage(ref) {
     return {
         channel_id: ref.id,
@@ -2418,7 +2418,7 @@ function getChannelzServiceDefinition() {
     }
     /* The purpose of this complexity is to avoid loading @grpc/proto-loader at
      * runtime for users who will not use/enable channelz. */
-    const loaderLoadSync = (__webpack_require__(3066)/* .loadSync */ .Yi);
+    const loaderLoadSync = (__webpack_require__(8972).loadSync);
     const loadedProto = loaderLoadSync('channelz.proto', {
         keepCase: true,
         longs: String,
@@ -2439,7 +2439,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 2451:
+/***/ 1621:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -2463,10 +2463,10 @@ function setup() {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InterceptingCall = exports.RequesterBuilder = exports.ListenerBuilder = exports.InterceptorConfigurationError = void 0;
 exports.getInterceptingCall = getInterceptingCall;
-const metadata_1 = __webpack_require__(6100);
-const call_interface_1 = __webpack_require__(1803);
-const constants_1 = __webpack_require__(8288);
-const error_1 = __webpack_require__(8219);
+const metadata_1 = __webpack_require__(2248);
+const call_interface_1 = __webpack_require__(5847);
+const constants_1 = __webpack_require__(2444);
+const error_1 = __webpack_require__(3023);
 /**
  * Error class associated with passing both interceptors and interceptor
  * providers to a client constructor or as call options.
@@ -2880,7 +2880,7 @@ methodDefinition, options, channel) {
 
 /***/ }),
 
-/***/ 4210:
+/***/ 2446:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -2903,12 +2903,12 @@ methodDefinition, options, channel) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Client = void 0;
-const call_1 = __webpack_require__(1161);
-const channel_1 = __webpack_require__(6918);
-const connectivity_state_1 = __webpack_require__(778);
-const constants_1 = __webpack_require__(8288);
-const metadata_1 = __webpack_require__(6100);
-const client_interceptors_1 = __webpack_require__(2451);
+const call_1 = __webpack_require__(6917);
+const channel_1 = __webpack_require__(4042);
+const connectivity_state_1 = __webpack_require__(3822);
+const constants_1 = __webpack_require__(2444);
+const metadata_1 = __webpack_require__(2248);
+const client_interceptors_1 = __webpack_require__(1621);
 const CHANNEL_SYMBOL = Symbol();
 const INTERCEPTOR_SYMBOL = Symbol();
 const INTERCEPTOR_PROVIDER_SYMBOL = Symbol();
@@ -3320,7 +3320,7 @@ exports.Client = Client;
 
 /***/ }),
 
-/***/ 4130:
+/***/ 7990:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3353,7 +3353,7 @@ var CompressionAlgorithms;
 
 /***/ }),
 
-/***/ 3430:
+/***/ 6866:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -3377,10 +3377,10 @@ var CompressionAlgorithms;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CompressionFilterFactory = exports.CompressionFilter = void 0;
 const zlib = __webpack_require__(3106);
-const compression_algorithms_1 = __webpack_require__(4130);
-const constants_1 = __webpack_require__(8288);
-const filter_1 = __webpack_require__(1467);
-const logging = __webpack_require__(8536);
+const compression_algorithms_1 = __webpack_require__(7990);
+const constants_1 = __webpack_require__(2444);
+const filter_1 = __webpack_require__(9031);
+const logging = __webpack_require__(4012);
 const isCompressionAlgorithmKey = (key) => {
     return (typeof key === 'number' && typeof compression_algorithms_1.CompressionAlgorithms[key] === 'string');
 };
@@ -3667,7 +3667,7 @@ exports.CompressionFilterFactory = CompressionFilterFactory;
 
 /***/ }),
 
-/***/ 778:
+/***/ 3822:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3702,7 +3702,7 @@ var ConnectivityState;
 
 /***/ }),
 
-/***/ 8288:
+/***/ 2444:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3773,7 +3773,7 @@ exports.DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = 4 * 1024 * 1024;
 
 /***/ }),
 
-/***/ 9962:
+/***/ 5358:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -3796,7 +3796,7 @@ exports.DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = 4 * 1024 * 1024;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.restrictControlPlaneStatusCode = restrictControlPlaneStatusCode;
-const constants_1 = __webpack_require__(8288);
+const constants_1 = __webpack_require__(2444);
 const INAPPROPRIATE_CONTROL_PLANE_CODES = [
     constants_1.Status.OK,
     constants_1.Status.INVALID_ARGUMENT,
@@ -3822,7 +3822,7 @@ function restrictControlPlaneStatusCode(code, details) {
 
 /***/ }),
 
-/***/ 2173:
+/***/ 5353:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3939,7 +3939,7 @@ function formatDateDifference(startDate, endDate) {
 
 /***/ }),
 
-/***/ 3929:
+/***/ 8589:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4020,7 +4020,7 @@ function durationToString(duration) {
 
 /***/ }),
 
-/***/ 6964:
+/***/ 1968:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4050,7 +4050,7 @@ exports.GRPC_NODE_DEBUG_SEND_ERROR_DETAILS = ((_b = process.env.GRPC_NODE_DEBUG_
 
 /***/ }),
 
-/***/ 8219:
+/***/ 3023:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4097,72 +4097,72 @@ function getErrorCode(error) {
 
 /***/ }),
 
-/***/ 79:
+/***/ 1203:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX = exports.createCertificateProviderChannelCredentials = exports.FileWatcherCertificateProvider = exports.createCertificateProviderServerCredentials = exports.createServerCredentialsWithInterceptors = exports.BaseSubchannelWrapper = exports.registerAdminService = exports.FilterStackFactory = exports.BaseFilter = exports.statusOrFromError = exports.statusOrFromValue = exports.PickResultType = exports.QueuePicker = exports.UnavailablePicker = exports.ChildLoadBalancerHandler = exports.EndpointMap = exports.endpointHasAddress = exports.endpointToString = exports.subchannelAddressToString = exports.LeafLoadBalancer = exports.isLoadBalancerNameRegistered = exports.parseLoadBalancingConfig = exports.selectLbConfigFromList = exports.registerLoadBalancerType = exports.createChildChannelControlHelper = exports.BackoffTimeout = exports.parseDuration = exports.durationToMs = exports.splitHostPort = exports.uriToString = exports.CHANNEL_ARGS_CONFIG_SELECTOR_KEY = exports.createResolver = exports.registerResolver = exports.log = exports.trace = void 0;
-var logging_1 = __webpack_require__(8536);
+var logging_1 = __webpack_require__(4012);
 Object.defineProperty(exports, "trace", ({ enumerable: true, get: function () { return logging_1.trace; } }));
 Object.defineProperty(exports, "log", ({ enumerable: true, get: function () { return logging_1.log; } }));
-var resolver_1 = __webpack_require__(6255);
+var resolver_1 = __webpack_require__(2979);
 Object.defineProperty(exports, "registerResolver", ({ enumerable: true, get: function () { return resolver_1.registerResolver; } }));
 Object.defineProperty(exports, "createResolver", ({ enumerable: true, get: function () { return resolver_1.createResolver; } }));
 Object.defineProperty(exports, "CHANNEL_ARGS_CONFIG_SELECTOR_KEY", ({ enumerable: true, get: function () { return resolver_1.CHANNEL_ARGS_CONFIG_SELECTOR_KEY; } }));
-var uri_parser_1 = __webpack_require__(6027);
+var uri_parser_1 = __webpack_require__(6383);
 Object.defineProperty(exports, "uriToString", ({ enumerable: true, get: function () { return uri_parser_1.uriToString; } }));
 Object.defineProperty(exports, "splitHostPort", ({ enumerable: true, get: function () { return uri_parser_1.splitHostPort; } }));
-var duration_1 = __webpack_require__(3929);
+var duration_1 = __webpack_require__(8589);
 Object.defineProperty(exports, "durationToMs", ({ enumerable: true, get: function () { return duration_1.durationToMs; } }));
 Object.defineProperty(exports, "parseDuration", ({ enumerable: true, get: function () { return duration_1.parseDuration; } }));
-var backoff_timeout_1 = __webpack_require__(4643);
+var backoff_timeout_1 = __webpack_require__(3959);
 Object.defineProperty(exports, "BackoffTimeout", ({ enumerable: true, get: function () { return backoff_timeout_1.BackoffTimeout; } }));
-var load_balancer_1 = __webpack_require__(7000);
+var load_balancer_1 = __webpack_require__(5588);
 Object.defineProperty(exports, "createChildChannelControlHelper", ({ enumerable: true, get: function () { return load_balancer_1.createChildChannelControlHelper; } }));
 Object.defineProperty(exports, "registerLoadBalancerType", ({ enumerable: true, get: function () { return load_balancer_1.registerLoadBalancerType; } }));
 Object.defineProperty(exports, "selectLbConfigFromList", ({ enumerable: true, get: function () { return load_balancer_1.selectLbConfigFromList; } }));
 Object.defineProperty(exports, "parseLoadBalancingConfig", ({ enumerable: true, get: function () { return load_balancer_1.parseLoadBalancingConfig; } }));
 Object.defineProperty(exports, "isLoadBalancerNameRegistered", ({ enumerable: true, get: function () { return load_balancer_1.isLoadBalancerNameRegistered; } }));
-var load_balancer_pick_first_1 = __webpack_require__(8639);
+var load_balancer_pick_first_1 = __webpack_require__(1187);
 Object.defineProperty(exports, "LeafLoadBalancer", ({ enumerable: true, get: function () { return load_balancer_pick_first_1.LeafLoadBalancer; } }));
-var subchannel_address_1 = __webpack_require__(7021);
+var subchannel_address_1 = __webpack_require__(7649);
 Object.defineProperty(exports, "subchannelAddressToString", ({ enumerable: true, get: function () { return subchannel_address_1.subchannelAddressToString; } }));
 Object.defineProperty(exports, "endpointToString", ({ enumerable: true, get: function () { return subchannel_address_1.endpointToString; } }));
 Object.defineProperty(exports, "endpointHasAddress", ({ enumerable: true, get: function () { return subchannel_address_1.endpointHasAddress; } }));
 Object.defineProperty(exports, "EndpointMap", ({ enumerable: true, get: function () { return subchannel_address_1.EndpointMap; } }));
-var load_balancer_child_handler_1 = __webpack_require__(9069);
+var load_balancer_child_handler_1 = __webpack_require__(9142);
 Object.defineProperty(exports, "ChildLoadBalancerHandler", ({ enumerable: true, get: function () { return load_balancer_child_handler_1.ChildLoadBalancerHandler; } }));
-var picker_1 = __webpack_require__(1663);
+var picker_1 = __webpack_require__(7011);
 Object.defineProperty(exports, "UnavailablePicker", ({ enumerable: true, get: function () { return picker_1.UnavailablePicker; } }));
 Object.defineProperty(exports, "QueuePicker", ({ enumerable: true, get: function () { return picker_1.QueuePicker; } }));
 Object.defineProperty(exports, "PickResultType", ({ enumerable: true, get: function () { return picker_1.PickResultType; } }));
-var call_interface_1 = __webpack_require__(1803);
+var call_interface_1 = __webpack_require__(5847);
 Object.defineProperty(exports, "statusOrFromValue", ({ enumerable: true, get: function () { return call_interface_1.statusOrFromValue; } }));
 Object.defineProperty(exports, "statusOrFromError", ({ enumerable: true, get: function () { return call_interface_1.statusOrFromError; } }));
-var filter_1 = __webpack_require__(1467);
+var filter_1 = __webpack_require__(9031);
 Object.defineProperty(exports, "BaseFilter", ({ enumerable: true, get: function () { return filter_1.BaseFilter; } }));
-var filter_stack_1 = __webpack_require__(5726);
+var filter_stack_1 = __webpack_require__(2714);
 Object.defineProperty(exports, "FilterStackFactory", ({ enumerable: true, get: function () { return filter_stack_1.FilterStackFactory; } }));
-var admin_1 = __webpack_require__(2914);
+var admin_1 = __webpack_require__(9166);
 Object.defineProperty(exports, "registerAdminService", ({ enumerable: true, get: function () { return admin_1.registerAdminService; } }));
-var subchannel_interface_1 = __webpack_require__(98);
+var subchannel_interface_1 = __webpack_require__(9110);
 Object.defineProperty(exports, "BaseSubchannelWrapper", ({ enumerable: true, get: function () { return subchannel_interface_1.BaseSubchannelWrapper; } }));
-var server_credentials_1 = __webpack_require__(6545);
+var server_credentials_1 = __webpack_require__(5098);
 Object.defineProperty(exports, "createServerCredentialsWithInterceptors", ({ enumerable: true, get: function () { return server_credentials_1.createServerCredentialsWithInterceptors; } }));
 Object.defineProperty(exports, "createCertificateProviderServerCredentials", ({ enumerable: true, get: function () { return server_credentials_1.createCertificateProviderServerCredentials; } }));
-var certificate_provider_1 = __webpack_require__(7974);
+var certificate_provider_1 = __webpack_require__(3618);
 Object.defineProperty(exports, "FileWatcherCertificateProvider", ({ enumerable: true, get: function () { return certificate_provider_1.FileWatcherCertificateProvider; } }));
-var channel_credentials_1 = __webpack_require__(2257);
+var channel_credentials_1 = __webpack_require__(6077);
 Object.defineProperty(exports, "createCertificateProviderChannelCredentials", ({ enumerable: true, get: function () { return channel_credentials_1.createCertificateProviderChannelCredentials; } }));
-var internal_channel_1 = __webpack_require__(114);
+var internal_channel_1 = __webpack_require__(2254);
 Object.defineProperty(exports, "SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX", ({ enumerable: true, get: function () { return internal_channel_1.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX; } }));
 //# sourceMappingURL=experimental.js.map
 
 /***/ }),
 
-/***/ 5726:
+/***/ 2714:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4251,7 +4251,7 @@ exports.FilterStackFactory = FilterStackFactory;
 
 /***/ }),
 
-/***/ 1467:
+/***/ 9031:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4296,7 +4296,7 @@ exports.BaseFilter = BaseFilter;
 
 /***/ }),
 
-/***/ 8954:
+/***/ 2630:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -4321,15 +4321,15 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.parseCIDR = parseCIDR;
 exports.mapProxyName = mapProxyName;
 exports.getProxiedConnection = getProxiedConnection;
-const logging_1 = __webpack_require__(8536);
-const constants_1 = __webpack_require__(8288);
+const logging_1 = __webpack_require__(4012);
+const constants_1 = __webpack_require__(2444);
 const net_1 = __webpack_require__(9278);
 const http = __webpack_require__(8611);
-const logging = __webpack_require__(8536);
-const subchannel_address_1 = __webpack_require__(7021);
-const uri_parser_1 = __webpack_require__(6027);
+const logging = __webpack_require__(4012);
+const subchannel_address_1 = __webpack_require__(7649);
+const uri_parser_1 = __webpack_require__(6383);
 const url_1 = __webpack_require__(7016);
-const resolver_dns_1 = __webpack_require__(1149);
+const resolver_dns_1 = __webpack_require__(9513);
 const TRACER_NAME = 'proxy';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -4577,7 +4577,7 @@ function getProxiedConnection(address, channelOptions) {
 
 /***/ }),
 
-/***/ 3033:
+/***/ 4885:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -4600,34 +4600,34 @@ function getProxiedConnection(address, channelOptions) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.experimental = exports.ServerMetricRecorder = exports.ServerInterceptingCall = exports.ResponderBuilder = exports.ServerListenerBuilder = exports.addAdminServicesToServer = exports.getChannelzHandlers = exports.getChannelzServiceDefinition = exports.InterceptorConfigurationError = exports.InterceptingCall = exports.RequesterBuilder = exports.ListenerBuilder = exports.StatusBuilder = exports.getClientChannel = exports.ServerCredentials = exports.Server = exports.setLogVerbosity = exports.setLogger = exports.load = exports.loadObject = exports.CallCredentials = exports.ChannelCredentials = exports.waitForClientReady = exports.closeClient = exports.Channel = exports.makeGenericClientConstructor = exports.makeClientConstructor = exports.loadPackageDefinition = exports.Client = exports.compressionAlgorithms = exports.propagate = exports.connectivityState = exports.status = exports.logVerbosity = exports.Metadata = exports.credentials = void 0;
-const call_credentials_1 = __webpack_require__(9190);
+const call_credentials_1 = __webpack_require__(7754);
 Object.defineProperty(exports, "CallCredentials", ({ enumerable: true, get: function () { return call_credentials_1.CallCredentials; } }));
-const channel_1 = __webpack_require__(6918);
+const channel_1 = __webpack_require__(4042);
 Object.defineProperty(exports, "Channel", ({ enumerable: true, get: function () { return channel_1.ChannelImplementation; } }));
-const compression_algorithms_1 = __webpack_require__(4130);
+const compression_algorithms_1 = __webpack_require__(7990);
 Object.defineProperty(exports, "compressionAlgorithms", ({ enumerable: true, get: function () { return compression_algorithms_1.CompressionAlgorithms; } }));
-const connectivity_state_1 = __webpack_require__(778);
+const connectivity_state_1 = __webpack_require__(3822);
 Object.defineProperty(exports, "connectivityState", ({ enumerable: true, get: function () { return connectivity_state_1.ConnectivityState; } }));
-const channel_credentials_1 = __webpack_require__(2257);
+const channel_credentials_1 = __webpack_require__(6077);
 Object.defineProperty(exports, "ChannelCredentials", ({ enumerable: true, get: function () { return channel_credentials_1.ChannelCredentials; } }));
-const client_1 = __webpack_require__(4210);
+const client_1 = __webpack_require__(2446);
 Object.defineProperty(exports, "Client", ({ enumerable: true, get: function () { return client_1.Client; } }));
-const constants_1 = __webpack_require__(8288);
+const constants_1 = __webpack_require__(2444);
 Object.defineProperty(exports, "logVerbosity", ({ enumerable: true, get: function () { return constants_1.LogVerbosity; } }));
 Object.defineProperty(exports, "status", ({ enumerable: true, get: function () { return constants_1.Status; } }));
 Object.defineProperty(exports, "propagate", ({ enumerable: true, get: function () { return constants_1.Propagate; } }));
-const logging = __webpack_require__(8536);
-const make_client_1 = __webpack_require__(6983);
+const logging = __webpack_require__(4012);
+const make_client_1 = __webpack_require__(6259);
 Object.defineProperty(exports, "loadPackageDefinition", ({ enumerable: true, get: function () { return make_client_1.loadPackageDefinition; } }));
 Object.defineProperty(exports, "makeClientConstructor", ({ enumerable: true, get: function () { return make_client_1.makeClientConstructor; } }));
 Object.defineProperty(exports, "makeGenericClientConstructor", ({ enumerable: true, get: function () { return make_client_1.makeClientConstructor; } }));
-const metadata_1 = __webpack_require__(6100);
+const metadata_1 = __webpack_require__(2248);
 Object.defineProperty(exports, "Metadata", ({ enumerable: true, get: function () { return metadata_1.Metadata; } }));
-const server_1 = __webpack_require__(2390);
+const server_1 = __webpack_require__(6698);
 Object.defineProperty(exports, "Server", ({ enumerable: true, get: function () { return server_1.Server; } }));
-const server_credentials_1 = __webpack_require__(6545);
+const server_credentials_1 = __webpack_require__(5098);
 Object.defineProperty(exports, "ServerCredentials", ({ enumerable: true, get: function () { return server_credentials_1.ServerCredentials; } }));
-const status_builder_1 = __webpack_require__(7901);
+const status_builder_1 = __webpack_require__(7273);
 Object.defineProperty(exports, "StatusBuilder", ({ enumerable: true, get: function () { return status_builder_1.StatusBuilder; } }));
 /**** Client Credentials ****/
 // Using assign only copies enumerable properties, which is what we want
@@ -4692,32 +4692,32 @@ const getClientChannel = (client) => {
     return client_1.Client.prototype.getChannel.call(client);
 };
 exports.getClientChannel = getClientChannel;
-var client_interceptors_1 = __webpack_require__(2451);
+var client_interceptors_1 = __webpack_require__(1621);
 Object.defineProperty(exports, "ListenerBuilder", ({ enumerable: true, get: function () { return client_interceptors_1.ListenerBuilder; } }));
 Object.defineProperty(exports, "RequesterBuilder", ({ enumerable: true, get: function () { return client_interceptors_1.RequesterBuilder; } }));
 Object.defineProperty(exports, "InterceptingCall", ({ enumerable: true, get: function () { return client_interceptors_1.InterceptingCall; } }));
 Object.defineProperty(exports, "InterceptorConfigurationError", ({ enumerable: true, get: function () { return client_interceptors_1.InterceptorConfigurationError; } }));
-var channelz_1 = __webpack_require__(8198);
+var channelz_1 = __webpack_require__(9730);
 Object.defineProperty(exports, "getChannelzServiceDefinition", ({ enumerable: true, get: function () { return channelz_1.getChannelzServiceDefinition; } }));
 Object.defineProperty(exports, "getChannelzHandlers", ({ enumerable: true, get: function () { return channelz_1.getChannelzHandlers; } }));
-var admin_1 = __webpack_require__(2914);
+var admin_1 = __webpack_require__(9166);
 Object.defineProperty(exports, "addAdminServicesToServer", ({ enumerable: true, get: function () { return admin_1.addAdminServicesToServer; } }));
-var server_interceptors_1 = __webpack_require__(2151);
+var server_interceptors_1 = __webpack_require__(5899);
 Object.defineProperty(exports, "ServerListenerBuilder", ({ enumerable: true, get: function () { return server_interceptors_1.ServerListenerBuilder; } }));
 Object.defineProperty(exports, "ResponderBuilder", ({ enumerable: true, get: function () { return server_interceptors_1.ResponderBuilder; } }));
 Object.defineProperty(exports, "ServerInterceptingCall", ({ enumerable: true, get: function () { return server_interceptors_1.ServerInterceptingCall; } }));
-var orca_1 = __webpack_require__(2124);
+var orca_1 = __webpack_require__(5248);
 Object.defineProperty(exports, "ServerMetricRecorder", ({ enumerable: true, get: function () { return orca_1.ServerMetricRecorder; } }));
-const experimental = __webpack_require__(79);
+const experimental = __webpack_require__(1203);
 exports.experimental = experimental;
-const resolver_dns = __webpack_require__(1149);
-const resolver_uds = __webpack_require__(9252);
-const resolver_ip = __webpack_require__(2617);
-const load_balancer_pick_first = __webpack_require__(8639);
-const load_balancer_round_robin = __webpack_require__(1936);
-const load_balancer_outlier_detection = __webpack_require__(5343);
-const load_balancer_weighted_round_robin = __webpack_require__(7616);
-const channelz = __webpack_require__(8198);
+const resolver_dns = __webpack_require__(9513);
+const resolver_uds = __webpack_require__(4560);
+const resolver_ip = __webpack_require__(2637);
+const load_balancer_pick_first = __webpack_require__(1187);
+const load_balancer_round_robin = __webpack_require__(8412);
+const load_balancer_outlier_detection = __webpack_require__(1787);
+const load_balancer_weighted_round_robin = __webpack_require__(3532);
+const channelz = __webpack_require__(9730);
 (() => {
     resolver_dns.setup();
     resolver_uds.setup();
@@ -4732,7 +4732,7 @@ const channelz = __webpack_require__(8198);
 
 /***/ }),
 
-/***/ 114:
+/***/ 2254:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -4755,27 +4755,27 @@ const channelz = __webpack_require__(8198);
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InternalChannel = exports.SUBCHANNEL_ARGS_EXCLUDE_KEY_PREFIX = void 0;
-const channel_credentials_1 = __webpack_require__(2257);
-const resolving_load_balancer_1 = __webpack_require__(3962);
-const subchannel_pool_1 = __webpack_require__(8695);
-const picker_1 = __webpack_require__(1663);
-const metadata_1 = __webpack_require__(6100);
-const constants_1 = __webpack_require__(8288);
-const filter_stack_1 = __webpack_require__(5726);
-const compression_filter_1 = __webpack_require__(3430);
-const resolver_1 = __webpack_require__(6255);
-const logging_1 = __webpack_require__(8536);
-const http_proxy_1 = __webpack_require__(8954);
-const uri_parser_1 = __webpack_require__(6027);
-const connectivity_state_1 = __webpack_require__(778);
-const channelz_1 = __webpack_require__(8198);
-const load_balancing_call_1 = __webpack_require__(8944);
-const deadline_1 = __webpack_require__(2173);
-const resolving_call_1 = __webpack_require__(8023);
-const call_number_1 = __webpack_require__(5675);
-const control_plane_status_1 = __webpack_require__(9962);
-const retrying_call_1 = __webpack_require__(2532);
-const subchannel_interface_1 = __webpack_require__(98);
+const channel_credentials_1 = __webpack_require__(6077);
+const resolving_load_balancer_1 = __webpack_require__(3310);
+const subchannel_pool_1 = __webpack_require__(9587);
+const picker_1 = __webpack_require__(7011);
+const metadata_1 = __webpack_require__(2248);
+const constants_1 = __webpack_require__(2444);
+const filter_stack_1 = __webpack_require__(2714);
+const compression_filter_1 = __webpack_require__(6866);
+const resolver_1 = __webpack_require__(2979);
+const logging_1 = __webpack_require__(4012);
+const http_proxy_1 = __webpack_require__(2630);
+const uri_parser_1 = __webpack_require__(6383);
+const connectivity_state_1 = __webpack_require__(3822);
+const channelz_1 = __webpack_require__(9730);
+const load_balancing_call_1 = __webpack_require__(4780);
+const deadline_1 = __webpack_require__(5353);
+const resolving_call_1 = __webpack_require__(683);
+const call_number_1 = __webpack_require__(5463);
+const control_plane_status_1 = __webpack_require__(5358);
+const retrying_call_1 = __webpack_require__(2224);
+const subchannel_interface_1 = __webpack_require__(9110);
 /**
  * See https://nodejs.org/api/timers.html#timers_setinterval_callback_delay_args
  */
@@ -5416,7 +5416,7 @@ InternalChannel.MAX_METHODS_PER_HOST = 100;
 
 /***/ }),
 
-/***/ 9069:
+/***/ 9142:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5439,8 +5439,8 @@ InternalChannel.MAX_METHODS_PER_HOST = 100;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ChildLoadBalancerHandler = void 0;
-const load_balancer_1 = __webpack_require__(7000);
-const connectivity_state_1 = __webpack_require__(778);
+const load_balancer_1 = __webpack_require__(5588);
+const connectivity_state_1 = __webpack_require__(3822);
 const TYPE_NAME = 'child_load_balancer_helper';
 class ChildLoadBalancerHandler {
     constructor(channelControlHelper) {
@@ -5574,7 +5574,7 @@ exports.ChildLoadBalancerHandler = ChildLoadBalancerHandler;
 
 /***/ }),
 
-/***/ 5343:
+/***/ 1787:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -5599,16 +5599,16 @@ var _a;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OutlierDetectionLoadBalancer = exports.OutlierDetectionLoadBalancingConfig = void 0;
 exports.setup = setup;
-const connectivity_state_1 = __webpack_require__(778);
-const constants_1 = __webpack_require__(8288);
-const duration_1 = __webpack_require__(3929);
-const experimental_1 = __webpack_require__(79);
-const load_balancer_1 = __webpack_require__(7000);
-const load_balancer_child_handler_1 = __webpack_require__(9069);
-const picker_1 = __webpack_require__(1663);
-const subchannel_address_1 = __webpack_require__(7021);
-const subchannel_interface_1 = __webpack_require__(98);
-const logging = __webpack_require__(8536);
+const connectivity_state_1 = __webpack_require__(3822);
+const constants_1 = __webpack_require__(2444);
+const duration_1 = __webpack_require__(8589);
+const experimental_1 = __webpack_require__(1203);
+const load_balancer_1 = __webpack_require__(5588);
+const load_balancer_child_handler_1 = __webpack_require__(9142);
+const picker_1 = __webpack_require__(7011);
+const subchannel_address_1 = __webpack_require__(7649);
+const subchannel_interface_1 = __webpack_require__(9110);
+const logging = __webpack_require__(4012);
 const TRACER_NAME = 'outlier_detection';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -6152,7 +6152,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 8639:
+/***/ 1187:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6177,15 +6177,15 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.LeafLoadBalancer = exports.PickFirstLoadBalancer = exports.PickFirstLoadBalancingConfig = void 0;
 exports.shuffled = shuffled;
 exports.setup = setup;
-const load_balancer_1 = __webpack_require__(7000);
-const connectivity_state_1 = __webpack_require__(778);
-const picker_1 = __webpack_require__(1663);
-const subchannel_address_1 = __webpack_require__(7021);
-const logging = __webpack_require__(8536);
-const constants_1 = __webpack_require__(8288);
-const subchannel_address_2 = __webpack_require__(7021);
+const load_balancer_1 = __webpack_require__(5588);
+const connectivity_state_1 = __webpack_require__(3822);
+const picker_1 = __webpack_require__(7011);
+const subchannel_address_1 = __webpack_require__(7649);
+const logging = __webpack_require__(4012);
+const constants_1 = __webpack_require__(2444);
+const subchannel_address_2 = __webpack_require__(7649);
 const net_1 = __webpack_require__(9278);
-const call_interface_1 = __webpack_require__(1803);
+const call_interface_1 = __webpack_require__(5847);
 const TRACER_NAME = 'pick_first';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -6673,7 +6673,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 1936:
+/***/ 8412:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6697,13 +6697,13 @@ function setup() {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RoundRobinLoadBalancer = void 0;
 exports.setup = setup;
-const load_balancer_1 = __webpack_require__(7000);
-const connectivity_state_1 = __webpack_require__(778);
-const picker_1 = __webpack_require__(1663);
-const logging = __webpack_require__(8536);
-const constants_1 = __webpack_require__(8288);
-const subchannel_address_1 = __webpack_require__(7021);
-const load_balancer_pick_first_1 = __webpack_require__(8639);
+const load_balancer_1 = __webpack_require__(5588);
+const connectivity_state_1 = __webpack_require__(3822);
+const picker_1 = __webpack_require__(7011);
+const logging = __webpack_require__(4012);
+const constants_1 = __webpack_require__(2444);
+const subchannel_address_1 = __webpack_require__(7649);
+const load_balancer_pick_first_1 = __webpack_require__(1187);
 const TRACER_NAME = 'round_robin';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -6884,7 +6884,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 7616:
+/***/ 3532:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -6908,16 +6908,16 @@ function setup() {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.WeightedRoundRobinLoadBalancingConfig = void 0;
 exports.setup = setup;
-const connectivity_state_1 = __webpack_require__(778);
-const constants_1 = __webpack_require__(8288);
-const duration_1 = __webpack_require__(3929);
-const load_balancer_1 = __webpack_require__(7000);
-const load_balancer_pick_first_1 = __webpack_require__(8639);
-const logging = __webpack_require__(8536);
-const orca_1 = __webpack_require__(2124);
-const picker_1 = __webpack_require__(1663);
-const priority_queue_1 = __webpack_require__(8291);
-const subchannel_address_1 = __webpack_require__(7021);
+const connectivity_state_1 = __webpack_require__(3822);
+const constants_1 = __webpack_require__(2444);
+const duration_1 = __webpack_require__(8589);
+const load_balancer_1 = __webpack_require__(5588);
+const load_balancer_pick_first_1 = __webpack_require__(1187);
+const logging = __webpack_require__(4012);
+const orca_1 = __webpack_require__(5248);
+const picker_1 = __webpack_require__(7011);
+const priority_queue_1 = __webpack_require__(1303);
+const subchannel_address_1 = __webpack_require__(7649);
 const TRACER_NAME = 'weighted_round_robin';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -7283,7 +7283,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 7000:
+/***/ 5588:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7313,8 +7313,8 @@ exports.isLoadBalancerNameRegistered = isLoadBalancerNameRegistered;
 exports.parseLoadBalancingConfig = parseLoadBalancingConfig;
 exports.getDefaultConfig = getDefaultConfig;
 exports.selectLbConfigFromList = selectLbConfigFromList;
-const logging_1 = __webpack_require__(8536);
-const constants_1 = __webpack_require__(8288);
+const logging_1 = __webpack_require__(4012);
+const constants_1 = __webpack_require__(2444);
 /**
  * Create a child ChannelControlHelper that overrides some methods of the
  * parent while letting others pass through to the parent unmodified. This
@@ -7406,7 +7406,7 @@ function selectLbConfigFromList(configs, fallbackTodefault = false) {
 
 /***/ }),
 
-/***/ 8944:
+/***/ 4780:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7429,15 +7429,15 @@ function selectLbConfigFromList(configs, fallbackTodefault = false) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.LoadBalancingCall = void 0;
-const call_credentials_1 = __webpack_require__(9190);
-const connectivity_state_1 = __webpack_require__(778);
-const constants_1 = __webpack_require__(8288);
-const deadline_1 = __webpack_require__(2173);
-const metadata_1 = __webpack_require__(6100);
-const picker_1 = __webpack_require__(1663);
-const logging = __webpack_require__(8536);
-const control_plane_status_1 = __webpack_require__(9962);
-const http2 = __webpack_require__(8056);
+const call_credentials_1 = __webpack_require__(7754);
+const connectivity_state_1 = __webpack_require__(3822);
+const constants_1 = __webpack_require__(2444);
+const deadline_1 = __webpack_require__(5353);
+const metadata_1 = __webpack_require__(2248);
+const picker_1 = __webpack_require__(7011);
+const logging = __webpack_require__(4012);
+const control_plane_status_1 = __webpack_require__(5358);
+const http2 = __webpack_require__(5675);
 const TRACER_NAME = 'load_balancing_call';
 const RESOLVED_EMPTY_METADATA = Promise.resolve(undefined);
 class LoadBalancingCall {
@@ -7734,7 +7734,7 @@ exports.LoadBalancingCall = LoadBalancingCall;
 
 /***/ }),
 
-/***/ 8536:
+/***/ 4012:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7760,9 +7760,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.log = exports.setLoggerVerbosity = exports.setLogger = exports.getLogger = void 0;
 exports.trace = trace;
 exports.isTracerEnabled = isTracerEnabled;
-const constants_1 = __webpack_require__(8288);
+const constants_1 = __webpack_require__(2444);
 const process_1 = __webpack_require__(932);
-const clientVersion = (__webpack_require__(9943)/* .version */ .rE);
+const clientVersion = (__webpack_require__(7126)/* .version */ .rE);
 const DEFAULT_LOGGER = {
     error: (message, ...optionalParams) => {
         console.error('E ' + message, ...optionalParams);
@@ -7870,7 +7870,7 @@ function isTracerEnabled(tracer) {
 
 /***/ }),
 
-/***/ 6983:
+/***/ 6259:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -7894,7 +7894,7 @@ function isTracerEnabled(tracer) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.makeClientConstructor = makeClientConstructor;
 exports.loadPackageDefinition = loadPackageDefinition;
-const client_1 = __webpack_require__(4210);
+const client_1 = __webpack_require__(2446);
 /**
  * Map with short names for each of the requester maker functions. Used in
  * makeClientConstructor
@@ -8020,7 +8020,7 @@ function loadPackageDefinition(packageDef) {
 
 /***/ }),
 
-/***/ 6100:
+/***/ 2248:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8043,9 +8043,9 @@ function loadPackageDefinition(packageDef) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Metadata = void 0;
-const logging_1 = __webpack_require__(8536);
-const constants_1 = __webpack_require__(8288);
-const error_1 = __webpack_require__(8219);
+const logging_1 = __webpack_require__(4012);
+const constants_1 = __webpack_require__(2444);
+const error_1 = __webpack_require__(3023);
 const LEGAL_KEY_REGEX = /^[:0-9a-z_.-]+$/;
 const LEGAL_NON_BINARY_VALUE_REGEX = /^[ -~]*$/;
 function isLegalKey(key) {
@@ -8304,7 +8304,7 @@ const bufToString = (val) => {
 
 /***/ }),
 
-/***/ 2124:
+/***/ 5248:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8329,13 +8329,13 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OrcaOobMetricsSubchannelWrapper = exports.GRPC_METRICS_HEADER = exports.ServerMetricRecorder = exports.PerRequestMetricRecorder = void 0;
 exports.createOrcaClient = createOrcaClient;
 exports.createMetricsReader = createMetricsReader;
-const make_client_1 = __webpack_require__(6983);
-const duration_1 = __webpack_require__(3929);
-const channel_credentials_1 = __webpack_require__(2257);
-const subchannel_interface_1 = __webpack_require__(98);
-const constants_1 = __webpack_require__(8288);
-const backoff_timeout_1 = __webpack_require__(4643);
-const connectivity_state_1 = __webpack_require__(778);
+const make_client_1 = __webpack_require__(6259);
+const duration_1 = __webpack_require__(8589);
+const channel_credentials_1 = __webpack_require__(6077);
+const subchannel_interface_1 = __webpack_require__(9110);
+const constants_1 = __webpack_require__(2444);
+const backoff_timeout_1 = __webpack_require__(3959);
+const connectivity_state_1 = __webpack_require__(3822);
 const loadedOrcaProto = null;
 function loadOrcaProto() {
     if (loadedOrcaProto) {
@@ -8343,7 +8343,7 @@ function loadOrcaProto() {
     }
     /* The purpose of this complexity is to avoid loading @grpc/proto-loader at
      * runtime for users who will not use/enable ORCA. */
-    const loaderLoadSync = (__webpack_require__(3066)/* .loadSync */ .Yi);
+    const loaderLoadSync = (__webpack_require__(8972).loadSync);
     const loadedProto = loaderLoadSync('xds/service/orca/v3/orca.proto', {
         keepCase: true,
         longs: String,
@@ -8633,7 +8633,7 @@ function createOobMetricsDataProducer(subchannel) {
 
 /***/ }),
 
-/***/ 1663:
+/***/ 7011:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8656,8 +8656,8 @@ function createOobMetricsDataProducer(subchannel) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.QueuePicker = exports.UnavailablePicker = exports.PickResultType = void 0;
-const metadata_1 = __webpack_require__(6100);
-const constants_1 = __webpack_require__(8288);
+const metadata_1 = __webpack_require__(2248);
+const constants_1 = __webpack_require__(2444);
 var PickResultType;
 (function (PickResultType) {
     PickResultType[PickResultType["COMPLETE"] = 0] = "COMPLETE";
@@ -8726,7 +8726,7 @@ exports.QueuePicker = QueuePicker;
 
 /***/ }),
 
-/***/ 8291:
+/***/ 1303:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -8853,7 +8853,7 @@ exports.PriorityQueue = PriorityQueue;
 
 /***/ }),
 
-/***/ 1149:
+/***/ 9513:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -8876,18 +8876,18 @@ exports.PriorityQueue = PriorityQueue;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DEFAULT_PORT = void 0;
 exports.setup = setup;
-const resolver_1 = __webpack_require__(6255);
+const resolver_1 = __webpack_require__(2979);
 const dns_1 = __webpack_require__(2250);
-const service_config_1 = __webpack_require__(5);
-const constants_1 = __webpack_require__(8288);
-const call_interface_1 = __webpack_require__(1803);
-const metadata_1 = __webpack_require__(6100);
-const logging = __webpack_require__(8536);
-const constants_2 = __webpack_require__(8288);
-const uri_parser_1 = __webpack_require__(6027);
+const service_config_1 = __webpack_require__(6865);
+const constants_1 = __webpack_require__(2444);
+const call_interface_1 = __webpack_require__(5847);
+const metadata_1 = __webpack_require__(2248);
+const logging = __webpack_require__(4012);
+const constants_2 = __webpack_require__(2444);
+const uri_parser_1 = __webpack_require__(6383);
 const net_1 = __webpack_require__(9278);
-const backoff_timeout_1 = __webpack_require__(4643);
-const environment_1 = __webpack_require__(6964);
+const backoff_timeout_1 = __webpack_require__(3959);
+const environment_1 = __webpack_require__(1968);
 const TRACER_NAME = 'dns_resolver';
 function trace(text) {
     logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -9223,7 +9223,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 2617:
+/***/ 2637:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -9246,13 +9246,13 @@ function setup() {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.setup = setup;
 const net_1 = __webpack_require__(9278);
-const call_interface_1 = __webpack_require__(1803);
-const constants_1 = __webpack_require__(8288);
-const metadata_1 = __webpack_require__(6100);
-const resolver_1 = __webpack_require__(6255);
-const subchannel_address_1 = __webpack_require__(7021);
-const uri_parser_1 = __webpack_require__(6027);
-const logging = __webpack_require__(8536);
+const call_interface_1 = __webpack_require__(5847);
+const constants_1 = __webpack_require__(2444);
+const metadata_1 = __webpack_require__(2248);
+const resolver_1 = __webpack_require__(2979);
+const subchannel_address_1 = __webpack_require__(7649);
+const uri_parser_1 = __webpack_require__(6383);
+const logging = __webpack_require__(4012);
 const TRACER_NAME = 'ip_resolver';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -9336,7 +9336,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 9252:
+/***/ 4560:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -9358,8 +9358,8 @@ function setup() {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.setup = setup;
-const resolver_1 = __webpack_require__(6255);
-const call_interface_1 = __webpack_require__(1803);
+const resolver_1 = __webpack_require__(2979);
+const call_interface_1 = __webpack_require__(5847);
 class UdsResolver {
     constructor(target, listener, channelOptions) {
         this.listener = listener;
@@ -9394,7 +9394,7 @@ function setup() {
 
 /***/ }),
 
-/***/ 6255:
+/***/ 2979:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -9422,7 +9422,7 @@ exports.registerDefaultScheme = registerDefaultScheme;
 exports.createResolver = createResolver;
 exports.getDefaultAuthority = getDefaultAuthority;
 exports.mapUriDefaultScheme = mapUriDefaultScheme;
-const uri_parser_1 = __webpack_require__(6027);
+const uri_parser_1 = __webpack_require__(6383);
 exports.CHANNEL_ARGS_CONFIG_SELECTOR_KEY = 'grpc.internal.config_selector';
 const registeredResolvers = {};
 let defaultScheme = null;
@@ -9490,7 +9490,7 @@ function mapUriDefaultScheme(target) {
 
 /***/ }),
 
-/***/ 8023:
+/***/ 683:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -9513,12 +9513,12 @@ function mapUriDefaultScheme(target) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ResolvingCall = void 0;
-const call_credentials_1 = __webpack_require__(9190);
-const constants_1 = __webpack_require__(8288);
-const deadline_1 = __webpack_require__(2173);
-const metadata_1 = __webpack_require__(6100);
-const logging = __webpack_require__(8536);
-const control_plane_status_1 = __webpack_require__(9962);
+const call_credentials_1 = __webpack_require__(7754);
+const constants_1 = __webpack_require__(2444);
+const deadline_1 = __webpack_require__(5353);
+const metadata_1 = __webpack_require__(2248);
+const logging = __webpack_require__(4012);
+const control_plane_status_1 = __webpack_require__(5358);
 const TRACER_NAME = 'resolving_call';
 class ResolvingCall {
     constructor(channel, method, options, filterStackFactory, callNumber) {
@@ -9842,7 +9842,7 @@ exports.ResolvingCall = ResolvingCall;
 
 /***/ }),
 
-/***/ 3962:
+/***/ 3310:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -9866,18 +9866,18 @@ exports.ResolvingCall = ResolvingCall;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ResolvingLoadBalancer = void 0;
 exports.getDefaultConfigSelector = getDefaultConfigSelector;
-const load_balancer_1 = __webpack_require__(7000);
-const service_config_1 = __webpack_require__(5);
-const connectivity_state_1 = __webpack_require__(778);
-const resolver_1 = __webpack_require__(6255);
-const picker_1 = __webpack_require__(1663);
-const backoff_timeout_1 = __webpack_require__(4643);
-const constants_1 = __webpack_require__(8288);
-const metadata_1 = __webpack_require__(6100);
-const logging = __webpack_require__(8536);
-const constants_2 = __webpack_require__(8288);
-const uri_parser_1 = __webpack_require__(6027);
-const load_balancer_child_handler_1 = __webpack_require__(9069);
+const load_balancer_1 = __webpack_require__(5588);
+const service_config_1 = __webpack_require__(6865);
+const connectivity_state_1 = __webpack_require__(3822);
+const resolver_1 = __webpack_require__(2979);
+const picker_1 = __webpack_require__(7011);
+const backoff_timeout_1 = __webpack_require__(3959);
+const constants_1 = __webpack_require__(2444);
+const metadata_1 = __webpack_require__(2248);
+const logging = __webpack_require__(4012);
+const constants_2 = __webpack_require__(2444);
+const uri_parser_1 = __webpack_require__(6383);
+const load_balancer_child_handler_1 = __webpack_require__(9142);
 const TRACER_NAME = 'resolving_load_balancer';
 function trace(text) {
     logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -10161,7 +10161,7 @@ exports.ResolvingLoadBalancer = ResolvingLoadBalancer;
 
 /***/ }),
 
-/***/ 2532:
+/***/ 2224:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -10184,11 +10184,11 @@ exports.ResolvingLoadBalancer = ResolvingLoadBalancer;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RetryingCall = exports.MessageBufferTracker = exports.RetryThrottler = void 0;
-const constants_1 = __webpack_require__(8288);
-const deadline_1 = __webpack_require__(2173);
-const metadata_1 = __webpack_require__(6100);
-const logging = __webpack_require__(8536);
-const call_number_1 = __webpack_require__(5675);
+const constants_1 = __webpack_require__(2444);
+const deadline_1 = __webpack_require__(5353);
+const metadata_1 = __webpack_require__(2248);
+const logging = __webpack_require__(4012);
+const call_number_1 = __webpack_require__(5463);
 const TRACER_NAME = 'retrying_call';
 class RetryThrottler {
     constructor(maxTokens, tokenRatio, previousRetryThrottler) {
@@ -10936,7 +10936,7 @@ exports.RetryingCall = RetryingCall;
 
 /***/ }),
 
-/***/ 4615:
+/***/ 9931:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -10962,8 +10962,8 @@ exports.ServerDuplexStreamImpl = exports.ServerWritableStreamImpl = exports.Serv
 exports.serverErrorToStatus = serverErrorToStatus;
 const events_1 = __webpack_require__(4434);
 const stream_1 = __webpack_require__(2203);
-const constants_1 = __webpack_require__(8288);
-const metadata_1 = __webpack_require__(6100);
+const constants_1 = __webpack_require__(2444);
+const metadata_1 = __webpack_require__(2248);
 function serverErrorToStatus(error, overrideTrailers) {
     var _a;
     const status = {
@@ -11169,7 +11169,7 @@ exports.ServerDuplexStreamImpl = ServerDuplexStreamImpl;
 
 /***/ }),
 
-/***/ 6545:
+/***/ 5098:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -11194,7 +11194,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ServerCredentials = void 0;
 exports.createCertificateProviderServerCredentials = createCertificateProviderServerCredentials;
 exports.createServerCredentialsWithInterceptors = createServerCredentialsWithInterceptors;
-const tls_helpers_1 = __webpack_require__(8876);
+const tls_helpers_1 = __webpack_require__(8832);
 class ServerCredentials {
     constructor(serverConstructorOptions, contextOptions) {
         this.serverConstructorOptions = serverConstructorOptions;
@@ -11490,7 +11490,7 @@ function createServerCredentialsWithInterceptors(credentials, interceptors) {
 
 /***/ }),
 
-/***/ 2151:
+/***/ 5899:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -11515,16 +11515,16 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BaseServerInterceptingCall = exports.ServerInterceptingCall = exports.ResponderBuilder = exports.ServerListenerBuilder = void 0;
 exports.isInterceptingServerListener = isInterceptingServerListener;
 exports.getServerInterceptingCall = getServerInterceptingCall;
-const metadata_1 = __webpack_require__(6100);
-const constants_1 = __webpack_require__(8288);
-const http2 = __webpack_require__(8056);
-const error_1 = __webpack_require__(8219);
+const metadata_1 = __webpack_require__(2248);
+const constants_1 = __webpack_require__(2444);
+const http2 = __webpack_require__(5675);
+const error_1 = __webpack_require__(3023);
 const zlib = __webpack_require__(3106);
-const stream_decoder_1 = __webpack_require__(7956);
-const logging = __webpack_require__(8536);
+const stream_decoder_1 = __webpack_require__(3816);
+const logging = __webpack_require__(4012);
 const tls_1 = __webpack_require__(4756);
-const orca_1 = __webpack_require__(2124);
-const environment_1 = __webpack_require__(6964);
+const orca_1 = __webpack_require__(5248);
+const environment_1 = __webpack_require__(1968);
 const TRACER_NAME = 'server_call';
 function trace(text) {
     logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
@@ -12335,7 +12335,7 @@ function getServerInterceptingCall(interceptors, stream, headers, callEventTrack
 
 /***/ }),
 
-/***/ 2390:
+/***/ 6698:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -12392,18 +12392,18 @@ var __esDecorate = (this && this.__esDecorate) || function (ctor, descriptorIn, 
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Server = void 0;
-const http2 = __webpack_require__(8056);
+const http2 = __webpack_require__(5675);
 const util = __webpack_require__(9023);
-const constants_1 = __webpack_require__(8288);
-const server_call_1 = __webpack_require__(4615);
-const server_credentials_1 = __webpack_require__(6545);
-const resolver_1 = __webpack_require__(6255);
-const logging = __webpack_require__(8536);
-const subchannel_address_1 = __webpack_require__(7021);
-const uri_parser_1 = __webpack_require__(6027);
-const channelz_1 = __webpack_require__(8198);
-const server_interceptors_1 = __webpack_require__(2151);
-const environment_1 = __webpack_require__(6964);
+const constants_1 = __webpack_require__(2444);
+const server_call_1 = __webpack_require__(9931);
+const server_credentials_1 = __webpack_require__(5098);
+const resolver_1 = __webpack_require__(2979);
+const logging = __webpack_require__(4012);
+const subchannel_address_1 = __webpack_require__(7649);
+const uri_parser_1 = __webpack_require__(6383);
+const channelz_1 = __webpack_require__(9730);
+const server_interceptors_1 = __webpack_require__(5899);
+const environment_1 = __webpack_require__(1968);
 const UNLIMITED_CONNECTION_AGE_MS = ~(1 << 31);
 const KEEPALIVE_MAX_TIME_MS = ~(1 << 31);
 const KEEPALIVE_TIMEOUT_MS = 20000;
@@ -13993,7 +13993,7 @@ function handleBidiStreaming(call, handler) {
 
 /***/ }),
 
-/***/ 5:
+/***/ 6865:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -14028,7 +14028,7 @@ exports.extractAndSelectServiceConfig = extractAndSelectServiceConfig;
  * runtime */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const os = __webpack_require__(857);
-const constants_1 = __webpack_require__(8288);
+const constants_1 = __webpack_require__(2444);
 /**
  * Recognizes a number with up to 9 digits after the decimal point, followed by
  * an "s", representing a number of seconds.
@@ -14430,7 +14430,7 @@ function extractAndSelectServiceConfig(txtRecord, percentage) {
 
 /***/ }),
 
-/***/ 701:
+/***/ 521:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -14453,17 +14453,17 @@ function extractAndSelectServiceConfig(txtRecord, percentage) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SingleSubchannelChannel = void 0;
-const call_number_1 = __webpack_require__(5675);
-const channelz_1 = __webpack_require__(8198);
-const compression_filter_1 = __webpack_require__(3430);
-const connectivity_state_1 = __webpack_require__(778);
-const constants_1 = __webpack_require__(8288);
-const control_plane_status_1 = __webpack_require__(9962);
-const deadline_1 = __webpack_require__(2173);
-const filter_stack_1 = __webpack_require__(5726);
-const metadata_1 = __webpack_require__(6100);
-const resolver_1 = __webpack_require__(6255);
-const uri_parser_1 = __webpack_require__(6027);
+const call_number_1 = __webpack_require__(5463);
+const channelz_1 = __webpack_require__(9730);
+const compression_filter_1 = __webpack_require__(6866);
+const connectivity_state_1 = __webpack_require__(3822);
+const constants_1 = __webpack_require__(2444);
+const control_plane_status_1 = __webpack_require__(5358);
+const deadline_1 = __webpack_require__(5353);
+const filter_stack_1 = __webpack_require__(2714);
+const metadata_1 = __webpack_require__(2248);
+const resolver_1 = __webpack_require__(2979);
+const uri_parser_1 = __webpack_require__(6383);
 class SubchannelCallWrapper {
     constructor(subchannel, method, filterStackFactory, options, callNumber) {
         this.subchannel = subchannel;
@@ -14670,7 +14670,7 @@ exports.SingleSubchannelChannel = SingleSubchannelChannel;
 
 /***/ }),
 
-/***/ 7901:
+/***/ 7273:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -14745,7 +14745,7 @@ exports.StatusBuilder = StatusBuilder;
 
 /***/ }),
 
-/***/ 7956:
+/***/ 3816:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -14852,7 +14852,7 @@ exports.StreamDecoder = StreamDecoder;
 
 /***/ }),
 
-/***/ 7021:
+/***/ 7649:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -15061,7 +15061,7 @@ exports.EndpointMap = EndpointMap;
 
 /***/ }),
 
-/***/ 7953:
+/***/ 1925:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -15084,13 +15084,13 @@ exports.EndpointMap = EndpointMap;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Http2SubchannelCall = void 0;
-const http2 = __webpack_require__(8056);
+const http2 = __webpack_require__(5675);
 const os = __webpack_require__(857);
-const constants_1 = __webpack_require__(8288);
-const metadata_1 = __webpack_require__(6100);
-const stream_decoder_1 = __webpack_require__(7956);
-const logging = __webpack_require__(8536);
-const constants_2 = __webpack_require__(8288);
+const constants_1 = __webpack_require__(2444);
+const metadata_1 = __webpack_require__(2248);
+const stream_decoder_1 = __webpack_require__(3816);
+const logging = __webpack_require__(4012);
+const constants_2 = __webpack_require__(2444);
 const TRACER_NAME = 'subchannel_call';
 /**
  * Should do approximately the same thing as util.getSystemErrorName but the
@@ -15674,7 +15674,7 @@ exports.Http2SubchannelCall = Http2SubchannelCall;
 
 /***/ }),
 
-/***/ 98:
+/***/ 9110:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -15795,7 +15795,7 @@ exports.BaseSubchannelWrapper = BaseSubchannelWrapper;
 
 /***/ }),
 
-/***/ 8695:
+/***/ 9587:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -15819,11 +15819,11 @@ exports.BaseSubchannelWrapper = BaseSubchannelWrapper;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubchannelPool = void 0;
 exports.getSubchannelPool = getSubchannelPool;
-const channel_options_1 = __webpack_require__(6793);
-const subchannel_1 = __webpack_require__(8416);
-const subchannel_address_1 = __webpack_require__(7021);
-const uri_parser_1 = __webpack_require__(6027);
-const transport_1 = __webpack_require__(3860);
+const channel_options_1 = __webpack_require__(2373);
+const subchannel_1 = __webpack_require__(2900);
+const subchannel_address_1 = __webpack_require__(7649);
+const uri_parser_1 = __webpack_require__(6383);
+const transport_1 = __webpack_require__(2184);
 // 10 seconds in milliseconds. This value is arbitrary.
 /**
  * The amount of time in between checks for dropping subchannels that have no
@@ -15939,7 +15939,7 @@ function getSubchannelPool(global) {
 
 /***/ }),
 
-/***/ 8416:
+/***/ 2900:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -15962,14 +15962,14 @@ function getSubchannelPool(global) {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Subchannel = void 0;
-const connectivity_state_1 = __webpack_require__(778);
-const backoff_timeout_1 = __webpack_require__(4643);
-const logging = __webpack_require__(8536);
-const constants_1 = __webpack_require__(8288);
-const uri_parser_1 = __webpack_require__(6027);
-const subchannel_address_1 = __webpack_require__(7021);
-const channelz_1 = __webpack_require__(8198);
-const single_subchannel_channel_1 = __webpack_require__(701);
+const connectivity_state_1 = __webpack_require__(3822);
+const backoff_timeout_1 = __webpack_require__(3959);
+const logging = __webpack_require__(4012);
+const constants_1 = __webpack_require__(2444);
+const uri_parser_1 = __webpack_require__(6383);
+const subchannel_address_1 = __webpack_require__(7649);
+const channelz_1 = __webpack_require__(9730);
+const single_subchannel_channel_1 = __webpack_require__(521);
 const TRACER_NAME = 'subchannel';
 /* setInterval and setTimeout only accept signed 32 bit integers. JS doesn't
  * have a constant for the max signed 32 bit integer, so this is a simple way
@@ -16363,7 +16363,7 @@ exports.Subchannel = Subchannel;
 
 /***/ }),
 
-/***/ 8876:
+/***/ 8832:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -16404,7 +16404,7 @@ function getDefaultRootsData() {
 
 /***/ }),
 
-/***/ 3860:
+/***/ 2184:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -16427,21 +16427,21 @@ function getDefaultRootsData() {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Http2SubchannelConnector = void 0;
-const http2 = __webpack_require__(8056);
+const http2 = __webpack_require__(5675);
 const tls_1 = __webpack_require__(4756);
-const channelz_1 = __webpack_require__(8198);
-const constants_1 = __webpack_require__(8288);
-const http_proxy_1 = __webpack_require__(8954);
-const logging = __webpack_require__(8536);
-const resolver_1 = __webpack_require__(6255);
-const subchannel_address_1 = __webpack_require__(7021);
-const uri_parser_1 = __webpack_require__(6027);
+const channelz_1 = __webpack_require__(9730);
+const constants_1 = __webpack_require__(2444);
+const http_proxy_1 = __webpack_require__(2630);
+const logging = __webpack_require__(4012);
+const resolver_1 = __webpack_require__(2979);
+const subchannel_address_1 = __webpack_require__(7649);
+const uri_parser_1 = __webpack_require__(6383);
 const net = __webpack_require__(9278);
-const subchannel_call_1 = __webpack_require__(7953);
-const call_number_1 = __webpack_require__(5675);
+const subchannel_call_1 = __webpack_require__(1925);
+const call_number_1 = __webpack_require__(5463);
 const TRACER_NAME = 'transport';
 const FLOW_CONTROL_TRACER_NAME = 'transport_flowctrl';
-const clientVersion = (__webpack_require__(9943)/* .version */ .rE);
+const clientVersion = (__webpack_require__(7126)/* .version */ .rE);
 const { HTTP2_HEADER_AUTHORITY, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_TE, HTTP2_HEADER_USER_AGENT, } = http2.constants;
 const KEEPALIVE_TIMEOUT_MS = 20000;
 const tooManyPingsData = Buffer.from('too_many_pings', 'ascii');
@@ -17102,7 +17102,7 @@ exports.Http2SubchannelConnector = Http2SubchannelConnector;
 
 /***/ }),
 
-/***/ 6027:
+/***/ 6383:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -17261,357 +17261,7 @@ function computeServiceUrl(host, methodName) {
 
 /***/ }),
 
-/***/ 3066:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-"use strict";
-var __webpack_unused_export__;
-
-/**
- * @license
- * Copyright 2018 gRPC authors.
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- *
- */
-__webpack_unused_export__ = ({ value: true });
-__webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = exports.Yi = __webpack_unused_export__ = exports.Ib = __webpack_unused_export__ = __webpack_unused_export__ = void 0;
-const camelCase = __webpack_require__(4277);
-const Protobuf = __webpack_require__(3928);
-const descriptor = __webpack_require__(6412);
-const util_1 = __webpack_require__(5972);
-const Long = __webpack_require__(6390);
-__webpack_unused_export__ = Long;
-function isAnyExtension(obj) {
-    return ('@type' in obj) && (typeof obj['@type'] === 'string');
-}
-__webpack_unused_export__ = isAnyExtension;
-var IdempotencyLevel;
-(function (IdempotencyLevel) {
-    IdempotencyLevel["IDEMPOTENCY_UNKNOWN"] = "IDEMPOTENCY_UNKNOWN";
-    IdempotencyLevel["NO_SIDE_EFFECTS"] = "NO_SIDE_EFFECTS";
-    IdempotencyLevel["IDEMPOTENT"] = "IDEMPOTENT";
-})(IdempotencyLevel = exports.Ib || (exports.Ib = {}));
-const descriptorOptions = {
-    longs: String,
-    enums: String,
-    bytes: String,
-    defaults: true,
-    oneofs: true,
-    json: true,
-};
-function joinName(baseName, name) {
-    if (baseName === '') {
-        return name;
-    }
-    else {
-        return baseName + '.' + name;
-    }
-}
-function isHandledReflectionObject(obj) {
-    return (obj instanceof Protobuf.Service ||
-        obj instanceof Protobuf.Type ||
-        obj instanceof Protobuf.Enum);
-}
-function isNamespaceBase(obj) {
-    return obj instanceof Protobuf.Namespace || obj instanceof Protobuf.Root;
-}
-function getAllHandledReflectionObjects(obj, parentName) {
-    const objName = joinName(parentName, obj.name);
-    if (isHandledReflectionObject(obj)) {
-        return [[objName, obj]];
-    }
-    else {
-        if (isNamespaceBase(obj) && typeof obj.nested !== 'undefined') {
-            return Object.keys(obj.nested)
-                .map(name => {
-                return getAllHandledReflectionObjects(obj.nested[name], objName);
-            })
-                .reduce((accumulator, currentValue) => accumulator.concat(currentValue), []);
-        }
-    }
-    return [];
-}
-function createDeserializer(cls, options) {
-    return function deserialize(argBuf) {
-        return cls.toObject(cls.decode(argBuf), options);
-    };
-}
-function createSerializer(cls) {
-    return function serialize(arg) {
-        if (Array.isArray(arg)) {
-            throw new Error(`Failed to serialize message: expected object with ${cls.name} structure, got array instead`);
-        }
-        const message = cls.fromObject(arg);
-        return cls.encode(message).finish();
-    };
-}
-function mapMethodOptions(options) {
-    return (options || []).reduce((obj, item) => {
-        for (const [key, value] of Object.entries(item)) {
-            switch (key) {
-                case 'uninterpreted_option':
-                    obj.uninterpreted_option.push(item.uninterpreted_option);
-                    break;
-                default:
-                    obj[key] = value;
-            }
-        }
-        return obj;
-    }, {
-        deprecated: false,
-        idempotency_level: IdempotencyLevel.IDEMPOTENCY_UNKNOWN,
-        uninterpreted_option: [],
-    });
-}
-function createMethodDefinition(method, serviceName, options, fileDescriptors) {
-    /* This is only ever called after the corresponding root.resolveAll(), so we
-     * can assume that the resolved request and response types are non-null */
-    const requestType = method.resolvedRequestType;
-    const responseType = method.resolvedResponseType;
-    return {
-        path: '/' + serviceName + '/' + method.name,
-        requestStream: !!method.requestStream,
-        responseStream: !!method.responseStream,
-        requestSerialize: createSerializer(requestType),
-        requestDeserialize: createDeserializer(requestType, options),
-        responseSerialize: createSerializer(responseType),
-        responseDeserialize: createDeserializer(responseType, options),
-        // TODO(murgatroid99): Find a better way to handle this
-        originalName: camelCase(method.name),
-        requestType: createMessageDefinition(requestType, options, fileDescriptors),
-        responseType: createMessageDefinition(responseType, options, fileDescriptors),
-        options: mapMethodOptions(method.parsedOptions),
-    };
-}
-function createServiceDefinition(service, name, options, fileDescriptors) {
-    const def = {};
-    for (const method of service.methodsArray) {
-        def[method.name] = createMethodDefinition(method, name, options, fileDescriptors);
-    }
-    return def;
-}
-function createMessageDefinition(message, options, fileDescriptors) {
-    const messageDescriptor = message.toDescriptor('proto3');
-    return {
-        format: 'Protocol Buffer 3 DescriptorProto',
-        type: messageDescriptor.$type.toObject(messageDescriptor, descriptorOptions),
-        fileDescriptorProtos: fileDescriptors,
-        serialize: createSerializer(message),
-        deserialize: createDeserializer(message, options)
-    };
-}
-function createEnumDefinition(enumType, fileDescriptors) {
-    const enumDescriptor = enumType.toDescriptor('proto3');
-    return {
-        format: 'Protocol Buffer 3 EnumDescriptorProto',
-        type: enumDescriptor.$type.toObject(enumDescriptor, descriptorOptions),
-        fileDescriptorProtos: fileDescriptors,
-    };
-}
-/**
- * function createDefinition(obj: Protobuf.Service, name: string, options:
- * Options): ServiceDefinition; function createDefinition(obj: Protobuf.Type,
- * name: string, options: Options): MessageTypeDefinition; function
- * createDefinition(obj: Protobuf.Enum, name: string, options: Options):
- * EnumTypeDefinition;
- */
-function createDefinition(obj, name, options, fileDescriptors) {
-    if (obj instanceof Protobuf.Service) {
-        return createServiceDefinition(obj, name, options, fileDescriptors);
-    }
-    else if (obj instanceof Protobuf.Type) {
-        return createMessageDefinition(obj, options, fileDescriptors);
-    }
-    else if (obj instanceof Protobuf.Enum) {
-        return createEnumDefinition(obj, fileDescriptors);
-    }
-    else {
-        throw new Error('Type mismatch in reflection object handling');
-    }
-}
-function createPackageDefinition(root, options) {
-    const def = {};
-    root.resolveAll();
-    const descriptorList = root.toDescriptor('proto3').file;
-    const bufferList = descriptorList.map(value => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish()));
-    for (const [name, obj] of getAllHandledReflectionObjects(root, '')) {
-        def[name] = createDefinition(obj, name, options, bufferList);
-    }
-    return def;
-}
-function createPackageDefinitionFromDescriptorSet(decodedDescriptorSet, options) {
-    options = options || {};
-    const root = Protobuf.Root.fromDescriptor(decodedDescriptorSet);
-    root.resolveAll();
-    return createPackageDefinition(root, options);
-}
-/**
- * Load a .proto file with the specified options.
- * @param filename One or multiple file paths to load. Can be an absolute path
- *     or relative to an include path.
- * @param options.keepCase Preserve field names. The default is to change them
- *     to camel case.
- * @param options.longs The type that should be used to represent `long` values.
- *     Valid options are `Number` and `String`. Defaults to a `Long` object type
- *     from a library.
- * @param options.enums The type that should be used to represent `enum` values.
- *     The only valid option is `String`. Defaults to the numeric value.
- * @param options.bytes The type that should be used to represent `bytes`
- *     values. Valid options are `Array` and `String`. The default is to use
- *     `Buffer`.
- * @param options.defaults Set default values on output objects. Defaults to
- *     `false`.
- * @param options.arrays Set empty arrays for missing array values even if
- *     `defaults` is `false`. Defaults to `false`.
- * @param options.objects Set empty objects for missing object values even if
- *     `defaults` is `false`. Defaults to `false`.
- * @param options.oneofs Set virtual oneof properties to the present field's
- *     name
- * @param options.json Represent Infinity and NaN as strings in float fields,
- *     and automatically decode google.protobuf.Any values.
- * @param options.includeDirs Paths to search for imported `.proto` files.
- */
-function load(filename, options) {
-    return (0, util_1.loadProtosWithOptions)(filename, options).then(loadedRoot => {
-        return createPackageDefinition(loadedRoot, options);
-    });
-}
-__webpack_unused_export__ = load;
-function loadSync(filename, options) {
-    const loadedRoot = (0, util_1.loadProtosWithOptionsSync)(filename, options);
-    return createPackageDefinition(loadedRoot, options);
-}
-exports.Yi = loadSync;
-function fromJSON(json, options) {
-    options = options || {};
-    const loadedRoot = Protobuf.Root.fromJSON(json);
-    loadedRoot.resolveAll();
-    return createPackageDefinition(loadedRoot, options);
-}
-__webpack_unused_export__ = fromJSON;
-function loadFileDescriptorSetFromBuffer(descriptorSet, options) {
-    const decodedDescriptorSet = descriptor.FileDescriptorSet.decode(descriptorSet);
-    return createPackageDefinitionFromDescriptorSet(decodedDescriptorSet, options);
-}
-__webpack_unused_export__ = loadFileDescriptorSetFromBuffer;
-function loadFileDescriptorSetFromObject(descriptorSet, options) {
-    const decodedDescriptorSet = descriptor.FileDescriptorSet.fromObject(descriptorSet);
-    return createPackageDefinitionFromDescriptorSet(decodedDescriptorSet, options);
-}
-__webpack_unused_export__ = loadFileDescriptorSetFromObject;
-(0, util_1.addCommonProtos)();
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 5972:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-"use strict";
-
-/**
- * @license
- * Copyright 2018 gRPC authors.
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- *
- */
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
-const fs = __webpack_require__(9896);
-const path = __webpack_require__(6928);
-const Protobuf = __webpack_require__(3928);
-function addIncludePathResolver(root, includePaths) {
-    const originalResolvePath = root.resolvePath;
-    root.resolvePath = (origin, target) => {
-        if (path.isAbsolute(target)) {
-            return target;
-        }
-        for (const directory of includePaths) {
-            const fullPath = path.join(directory, target);
-            try {
-                fs.accessSync(fullPath, fs.constants.R_OK);
-                return fullPath;
-            }
-            catch (err) {
-                continue;
-            }
-        }
-        process.emitWarning(`${target} not found in any of the include paths ${includePaths}`);
-        return originalResolvePath(origin, target);
-    };
-}
-async function loadProtosWithOptions(filename, options) {
-    const root = new Protobuf.Root();
-    options = options || {};
-    if (!!options.includeDirs) {
-        if (!Array.isArray(options.includeDirs)) {
-            return Promise.reject(new Error('The includeDirs option must be an array'));
-        }
-        addIncludePathResolver(root, options.includeDirs);
-    }
-    const loadedRoot = await root.load(filename, options);
-    loadedRoot.resolveAll();
-    return loadedRoot;
-}
-exports.loadProtosWithOptions = loadProtosWithOptions;
-function loadProtosWithOptionsSync(filename, options) {
-    const root = new Protobuf.Root();
-    options = options || {};
-    if (!!options.includeDirs) {
-        if (!Array.isArray(options.includeDirs)) {
-            throw new Error('The includeDirs option must be an array');
-        }
-        addIncludePathResolver(root, options.includeDirs);
-    }
-    const loadedRoot = root.loadSync(filename, options);
-    loadedRoot.resolveAll();
-    return loadedRoot;
-}
-exports.loadProtosWithOptionsSync = loadProtosWithOptionsSync;
-/**
- * Load Google's well-known proto files that aren't exposed by Protobuf.js.
- */
-function addCommonProtos() {
-    // Protobuf.js exposes: any, duration, empty, field_mask, struct, timestamp,
-    // and wrappers. compiler/plugin is excluded in Protobuf.js and here.
-    // Using constant strings for compatibility with tools like Webpack
-    const apiDescriptor = __webpack_require__(5434);
-    const descriptorDescriptor = __webpack_require__(3951);
-    const sourceContextDescriptor = __webpack_require__(2939);
-    const typeDescriptor = __webpack_require__(6710);
-    Protobuf.common('api', apiDescriptor.nested.google.nested.protobuf.nested);
-    Protobuf.common('descriptor', descriptorDescriptor.nested.google.nested.protobuf.nested);
-    Protobuf.common('source_context', sourceContextDescriptor.nested.google.nested.protobuf.nested);
-    Protobuf.common('type', typeDescriptor.nested.google.nested.protobuf.nested);
-}
-exports.addCommonProtos = addCommonProtos;
-//# sourceMappingURL=util.js.map
-
-/***/ }),
-
-/***/ 6081:
+/***/ 4133:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -17635,11 +17285,11 @@ exports.addCommonProtos = addCommonProtos;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.loadFileDescriptorSetFromObject = exports.loadFileDescriptorSetFromBuffer = exports.fromJSON = exports.loadSync = exports.load = exports.IdempotencyLevel = exports.isAnyExtension = exports.Long = void 0;
-const camelCase = __webpack_require__(4277);
-const Protobuf = __webpack_require__(3928);
-const descriptor = __webpack_require__(6412);
-const util_1 = __webpack_require__(8057);
-const Long = __webpack_require__(6390);
+const camelCase = __webpack_require__(2721);
+const Protobuf = __webpack_require__(2092);
+const descriptor = __webpack_require__(7336);
+const util_1 = __webpack_require__(5781);
+const Long = __webpack_require__(9554);
 exports.Long = Long;
 function isAnyExtension(obj) {
     return ('@type' in obj) && (typeof obj['@type'] === 'string');
@@ -17862,7 +17512,7 @@ exports.loadFileDescriptorSetFromObject = loadFileDescriptorSetFromObject;
 
 /***/ }),
 
-/***/ 8057:
+/***/ 5781:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -17888,7 +17538,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
 const fs = __webpack_require__(9896);
 const path = __webpack_require__(6928);
-const Protobuf = __webpack_require__(3928);
+const Protobuf = __webpack_require__(2092);
 function addIncludePathResolver(root, includePaths) {
     const originalResolvePath = root.resolvePath;
     root.resolvePath = (origin, target) => {
@@ -17944,10 +17594,10 @@ function addCommonProtos() {
     // Protobuf.js exposes: any, duration, empty, field_mask, struct, timestamp,
     // and wrappers. compiler/plugin is excluded in Protobuf.js and here.
     // Using constant strings for compatibility with tools like Webpack
-    const apiDescriptor = __webpack_require__(5434);
-    const descriptorDescriptor = __webpack_require__(3951);
-    const sourceContextDescriptor = __webpack_require__(2939);
-    const typeDescriptor = __webpack_require__(6710);
+    const apiDescriptor = __webpack_require__(7049);
+    const descriptorDescriptor = __webpack_require__(570);
+    const sourceContextDescriptor = __webpack_require__(3946);
+    const typeDescriptor = __webpack_require__(159);
     Protobuf.common('api', apiDescriptor.nested.google.nested.protobuf.nested);
     Protobuf.common('descriptor', descriptorDescriptor.nested.google.nested.protobuf.nested);
     Protobuf.common('source_context', sourceContextDescriptor.nested.google.nested.protobuf.nested);
@@ -17958,7 +17608,7 @@ exports.addCommonProtos = addCommonProtos;
 
 /***/ }),
 
-/***/ 2518:
+/***/ 6709:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -18761,7 +18411,7 @@ exports.OrderedMap = OrderedMap;
 
 /***/ }),
 
-/***/ 2222:
+/***/ 6890:
 /***/ ((module) => {
 
 "use strict";
@@ -18821,7 +18471,7 @@ function asPromise(fn, ctx/*, varargs */) {
 
 /***/ }),
 
-/***/ 5478:
+/***/ 6330:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -18968,7 +18618,7 @@ base64.test = function test(string) {
 
 /***/ }),
 
-/***/ 5346:
+/***/ 6790:
 /***/ ((module) => {
 
 "use strict";
@@ -19088,7 +18738,7 @@ function safeFunctionName(name) {
 
 /***/ }),
 
-/***/ 2491:
+/***/ 8391:
 /***/ ((module) => {
 
 "use strict";
@@ -19182,15 +18832,15 @@ EventEmitter.prototype.emit = function emit(evt) {
 
 /***/ }),
 
-/***/ 4279:
+/***/ 5379:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = fetch;
 
-var asPromise = __webpack_require__(2222),
-    fs        = __webpack_require__(193);
+var asPromise = __webpack_require__(6890),
+    fs        = __webpack_require__(5821);
 
 /**
  * Node-style callback as used by {@link util.fetch}.
@@ -19302,7 +18952,7 @@ fetch.xhr = function fetch_xhr(filename, options, callback) {
 
 /***/ }),
 
-/***/ 193:
+/***/ 5821:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -19321,7 +18971,7 @@ module.exports = fs;
 
 /***/ }),
 
-/***/ 8597:
+/***/ 473:
 /***/ ((module) => {
 
 "use strict";
@@ -19664,7 +19314,7 @@ function readUintBE(buf, pos) {
 
 /***/ }),
 
-/***/ 6090:
+/***/ 8542:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -19737,7 +19387,7 @@ path.resolve = function resolve(originPath, includePath, alreadyNormalized) {
 
 /***/ }),
 
-/***/ 6239:
+/***/ 5779:
 /***/ ((module) => {
 
 "use strict";
@@ -19793,7 +19443,7 @@ function pool(alloc, slice, size) {
 
 /***/ }),
 
-/***/ 958:
+/***/ 3890:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -19916,7 +19566,7 @@ utf8.write = function utf8_write(string, buffer, offset) {
 
 /***/ }),
 
-/***/ 6656:
+/***/ 1748:
 /***/ ((module) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
@@ -19936,16 +19586,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7703:
+/***/ 9291:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
 
-var errors = __webpack_require__(6656);
-var types = __webpack_require__(254);
+var errors = __webpack_require__(1748);
+var types = __webpack_require__(5594);
 
-var Reader = __webpack_require__(1996);
-var Writer = __webpack_require__(9816);
+var Reader = __webpack_require__(4328);
+var Writer = __webpack_require__(1092);
 
 
 // --- Exports
@@ -19970,16 +19620,16 @@ for (var e in errors) {
 
 /***/ }),
 
-/***/ 1996:
+/***/ 4328:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
 
 var assert = __webpack_require__(2613);
-var Buffer = (__webpack_require__(2803).Buffer);
+var Buffer = (__webpack_require__(6719).Buffer);
 
-var ASN1 = __webpack_require__(254);
-var errors = __webpack_require__(6656);
+var ASN1 = __webpack_require__(5594);
+var errors = __webpack_require__(1748);
 
 
 // --- Globals
@@ -20239,7 +19889,7 @@ module.exports = Reader;
 
 /***/ }),
 
-/***/ 254:
+/***/ 5594:
 /***/ ((module) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
@@ -20282,15 +19932,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9816:
+/***/ 1092:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
 
 var assert = __webpack_require__(2613);
-var Buffer = (__webpack_require__(2803).Buffer);
-var ASN1 = __webpack_require__(254);
-var errors = __webpack_require__(6656);
+var Buffer = (__webpack_require__(6719).Buffer);
+var ASN1 = __webpack_require__(5594);
+var errors = __webpack_require__(1748);
 
 
 // --- Globals
@@ -20606,7 +20256,7 @@ module.exports = Writer;
 
 /***/ }),
 
-/***/ 9837:
+/***/ 6097:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
@@ -20614,7 +20264,7 @@ module.exports = Writer;
 // If you have no idea what ASN.1 or BER is, see this:
 // ftp://ftp.rsa.com/pub/pkcs/ascii/layman.asc
 
-var Ber = __webpack_require__(7703);
+var Ber = __webpack_require__(9291);
 
 
 
@@ -20633,13 +20283,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 686:
+/***/ 6618:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-var crypto_hash_sha512 = (__webpack_require__(668).lowlevel).crypto_hash;
+var crypto_hash_sha512 = (__webpack_require__(9384).lowlevel).crypto_hash;
 
 /*
  * This file is a 1:1 port from the OpenBSD blowfish.c and bcrypt_pbkdf.c. As a
@@ -21197,7 +20847,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5234:
+/***/ 7478:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -21601,15 +21251,15 @@ module.exports = BufferList
 
 /***/ }),
 
-/***/ 794:
+/***/ 3798:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const DuplexStream = (__webpack_require__(6131).Duplex)
-const inherits = __webpack_require__(9598)
-const BufferList = __webpack_require__(5234)
+const DuplexStream = (__webpack_require__(2727).Duplex)
+const inherits = __webpack_require__(8090)
+const BufferList = __webpack_require__(7478)
 
 function BufferListStream (callback) {
   if (!(this instanceof BufferListStream)) {
@@ -21693,7 +21343,7 @@ module.exports.BufferList = BufferList
 
 /***/ }),
 
-/***/ 5384:
+/***/ 1876:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -21868,20 +21518,20 @@ chownr.sync = chownrSync
 
 /***/ }),
 
-/***/ 4982:
+/***/ 506:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const binding = __webpack_require__(5243);
+const binding = __webpack_require__(6364);
 
 module.exports = binding.getCPUInfo;
 
 
 /***/ }),
 
-/***/ 6110:
+/***/ 9802:
 /***/ ((module, exports, __webpack_require__) => {
 
 /* eslint-env browser */
@@ -22141,7 +21791,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __webpack_require__(897)(exports);
+module.exports = __webpack_require__(4213)(exports);
 
 const {formatters} = module.exports;
 
@@ -22160,7 +21810,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 897:
+/***/ 4213:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -22176,7 +21826,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __webpack_require__(744);
+	createDebug.humanize = __webpack_require__(5900);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -22459,7 +22109,7 @@ module.exports = setup;
 
 /***/ }),
 
-/***/ 2830:
+/***/ 5293:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -22468,15 +22118,15 @@ module.exports = setup;
  */
 
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
-	module.exports = __webpack_require__(6110);
+	module.exports = __webpack_require__(9802);
 } else {
-	module.exports = __webpack_require__(5108);
+	module.exports = __webpack_require__(5040);
 }
 
 
 /***/ }),
 
-/***/ 5108:
+/***/ 5040:
 /***/ ((module, exports, __webpack_require__) => {
 
 /**
@@ -22510,7 +22160,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __webpack_require__(1450);
+	const supportsColor = __webpack_require__(3662);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -22718,7 +22368,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __webpack_require__(897)(exports);
+module.exports = __webpack_require__(4213)(exports);
 
 const {formatters} = module.exports;
 
@@ -22746,7 +22396,7 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 9167:
+/***/ 6195:
 /***/ ((module, exports, __webpack_require__) => {
 
 //Based on follow-redirects v0.0.x
@@ -22754,7 +22404,7 @@ formatters.O = function (v) {
 var nativeHttps = __webpack_require__(5692),
   nativeHttp = __webpack_require__(8611),
   url = __webpack_require__(7016),
-  utils = __webpack_require__(4510);
+  utils = __webpack_require__(3954);
 
 var maxRedirects = module.exports.maxRedirects = 5;
 
@@ -22840,13 +22490,13 @@ for (var protocol in protocols) {
 
 /***/ }),
 
-/***/ 9976:
+/***/ 5516:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = HttpDuplex;
 
 var util = __webpack_require__(9023),
-  stream = __webpack_require__(6131);
+  stream = __webpack_require__(2727);
 
 util.inherits(HttpDuplex, stream.Duplex);
 
@@ -22902,20 +22552,20 @@ HttpDuplex.prototype.destroySoon = function() {
 
 /***/ }),
 
-/***/ 7133:
+/***/ 8945:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var querystring = __webpack_require__(3480),
-  http = __webpack_require__(9167),
+  http = __webpack_require__(6195),
   fs = __webpack_require__(9896),
   path = __webpack_require__(6928),
   url = __webpack_require__(7016),
-  ssh = __webpack_require__(8573),
-  HttpDuplex = __webpack_require__(9976),
-  debug = __webpack_require__(2830)('modem'),
-  utils = __webpack_require__(4510),
+  ssh = __webpack_require__(6377),
+  HttpDuplex = __webpack_require__(5516),
+  debug = __webpack_require__(5293)('modem'),
+  utils = __webpack_require__(3954),
   util = __webpack_require__(9023),
-  splitca = __webpack_require__(4087),
+  splitca = __webpack_require__(1051),
   os = __webpack_require__(857),
   isWin = os.type() === 'Windows_NT',
   stream = __webpack_require__(2203);
@@ -23486,10 +23136,10 @@ module.exports = Modem;
 
 /***/ }),
 
-/***/ 8573:
+/***/ 6377:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var Client = (__webpack_require__(5472).Client),
+var Client = (__webpack_require__(2314).Client),
   http = __webpack_require__(8611);
 
 module.exports = function (opt) {
@@ -23541,7 +23191,7 @@ module.exports = function (opt) {
 
 /***/ }),
 
-/***/ 4510:
+/***/ 3954:
 /***/ ((module) => {
 
 // https://github.com/HenrikJoreteg/extend-object/blob/v0.1.0/extend-object.js
@@ -23572,10 +23222,10 @@ module.exports.parseJSON = function(s) {
 
 /***/ }),
 
-/***/ 7056:
+/***/ 6244:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var protobuf = __webpack_require__(3928);
+var protobuf = __webpack_require__(2092);
 var path = __webpack_require__(6928);
 
 // Constants
@@ -23821,10 +23471,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2474:
+/***/ 350:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(6664);
 
 /**
  * Represents a config
@@ -23963,12 +23613,12 @@ module.exports = Config;
 
 /***/ }),
 
-/***/ 8521:
+/***/ 5229:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var extend = (__webpack_require__(8300).extend),
-  Exec = __webpack_require__(209),
-  util = __webpack_require__(8300);
+var extend = (__webpack_require__(6664).extend),
+  Exec = __webpack_require__(1285),
+  util = __webpack_require__(6664);
 
 /**
  * Represents a Container
@@ -25055,24 +24705,24 @@ module.exports = Container;
 
 /***/ }),
 
-/***/ 9040:
+/***/ 5292:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var EventEmitter = (__webpack_require__(4434).EventEmitter),
-  Modem = __webpack_require__(7133),
-  Container = __webpack_require__(8521),
-  Image = __webpack_require__(9607),
-  Volume = __webpack_require__(8302),
-  Network = __webpack_require__(8224),
-  Service = __webpack_require__(4769),
-  Plugin = __webpack_require__(8247),
-  Secret = __webpack_require__(6080),
-  Config = __webpack_require__(2474),
-  Task = __webpack_require__(5325),
-  Node = __webpack_require__(6680),
-  Exec = __webpack_require__(209),
-  util = __webpack_require__(8300),
-  withSession = __webpack_require__(638),
+  Modem = __webpack_require__(8945),
+  Container = __webpack_require__(5229),
+  Image = __webpack_require__(9067),
+  Volume = __webpack_require__(466),
+  Network = __webpack_require__(6644),
+  Service = __webpack_require__(6693),
+  Plugin = __webpack_require__(5067),
+  Secret = __webpack_require__(9916),
+  Config = __webpack_require__(350),
+  Task = __webpack_require__(2969),
+  Node = __webpack_require__(6860),
+  Exec = __webpack_require__(1285),
+  util = __webpack_require__(6664),
+  withSession = __webpack_require__(5714),
   extend = util.extend;
 
 var Docker = function(opts) {
@@ -25415,7 +25065,7 @@ Docker.prototype.buildImage = function(file, opts, callback) {
  * @param {Function} onProgress - Optional callback for each event: (event) => void
  */
 Docker.prototype.followProgress = function(stream, onFinished, onProgress) {
-  var buildkit = __webpack_require__(7056);
+  var buildkit = __webpack_require__(6244);
   return buildkit.followProgress(stream, onFinished, onProgress);
 };
 
@@ -26965,10 +26615,10 @@ module.exports = Docker;
 
 /***/ }),
 
-/***/ 209:
+/***/ 1285:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(6664);
 
 /**
  * Represents an Exec
@@ -27111,10 +26761,10 @@ module.exports = Exec;
 
 /***/ }),
 
-/***/ 9607:
+/***/ 9067:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(6664);
 
 /**
  * Represents an image
@@ -27397,10 +27047,10 @@ module.exports = Image;
 
 /***/ }),
 
-/***/ 8224:
+/***/ 6644:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(6664);
 
 /**
  * Represents an network
@@ -27575,10 +27225,10 @@ module.exports = Network;
 
 /***/ }),
 
-/***/ 6680:
+/***/ 6860:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(6664);
 
 /**
  * Represents an Node
@@ -27717,10 +27367,10 @@ module.exports = Node;
 
 /***/ }),
 
-/***/ 8247:
+/***/ 5067:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(6664);
 
 /**
  * Represents a plugin
@@ -28096,10 +27746,10 @@ module.exports = Plugin;
 
 /***/ }),
 
-/***/ 6080:
+/***/ 9916:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(6664);
 
 /**
  * Represents a secret
@@ -28237,10 +27887,10 @@ module.exports = Secret;
 
 /***/ }),
 
-/***/ 4769:
+/***/ 6693:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(6664);
 
 /**
  * Represents an Service
@@ -28427,11 +28077,11 @@ module.exports = Service;
 
 /***/ }),
 
-/***/ 638:
+/***/ 5714:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var grpc = __webpack_require__(3033),
-  protoLoader = __webpack_require__(6081),
+var grpc = __webpack_require__(1214),
+  protoLoader = __webpack_require__(8972),
   path = __webpack_require__(6928),
   crypto = __webpack_require__(6982);
 
@@ -28497,10 +28147,10 @@ module.exports = withSession;
 
 /***/ }),
 
-/***/ 5325:
+/***/ 2969:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(6664);
 
 /**
  * Represents an Task
@@ -28601,13 +28251,13 @@ module.exports = Task;
 
 /***/ }),
 
-/***/ 8300:
+/***/ 6664:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var DockerIgnore = __webpack_require__(4158);
+var DockerIgnore = __webpack_require__(114);
 var fs = __webpack_require__(9896);
 var path = __webpack_require__(6928);
-var tar = __webpack_require__(5645);
+var tar = __webpack_require__(6657);
 var zlib = __webpack_require__(3106);
 
 // https://github.com/HenrikJoreteg/extend-object/blob/v0.1.0/extend-object.js
@@ -28714,10 +28364,10 @@ module.exports.prepareBuildContext = function(file, next) {
 
 /***/ }),
 
-/***/ 8302:
+/***/ 466:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(6664);
 
 /**
  * Represents a volume
@@ -28811,10 +28461,10 @@ module.exports = Volume;
 
 /***/ }),
 
-/***/ 1424:
+/***/ 6564:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var once = __webpack_require__(5560);
+var once = __webpack_require__(2804);
 
 var noop = function() {};
 
@@ -28914,7 +28564,7 @@ module.exports = eos;
 
 /***/ }),
 
-/***/ 2147:
+/***/ 8935:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = (__webpack_require__(9896).constants) || __webpack_require__(9140)
@@ -28922,7 +28572,7 @@ module.exports = (__webpack_require__(9896).constants) || __webpack_require__(91
 
 /***/ }),
 
-/***/ 3813:
+/***/ 9473:
 /***/ ((module) => {
 
 "use strict";
@@ -28938,7 +28588,7 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 9598:
+/***/ 8090:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 try {
@@ -28948,13 +28598,13 @@ try {
   module.exports = util.inherits;
 } catch (e) {
   /* istanbul ignore next */
-  module.exports = __webpack_require__(6589);
+  module.exports = __webpack_require__(5977);
 }
 
 
 /***/ }),
 
-/***/ 6589:
+/***/ 5977:
 /***/ ((module) => {
 
 if (typeof Object.create === 'function') {
@@ -28988,7 +28638,7 @@ if (typeof Object.create === 'function') {
 
 /***/ }),
 
-/***/ 4277:
+/***/ 2721:
 /***/ ((module) => {
 
 /**
@@ -29594,7 +29244,7 @@ module.exports = camelCase;
 
 /***/ }),
 
-/***/ 9200:
+/***/ 9676:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var path = __webpack_require__(6928);
@@ -29699,7 +29349,7 @@ mkdirP.sync = function sync (p, opts, made) {
 
 /***/ }),
 
-/***/ 744:
+/***/ 5900:
 /***/ ((module) => {
 
 /**
@@ -29868,10 +29518,10 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 5560:
+/***/ 2804:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var wrappy = __webpack_require__(8264)
+var wrappy = __webpack_require__(7460)
 module.exports = wrappy(once)
 module.exports.strict = wrappy(onceStrict)
 
@@ -29917,13 +29567,13 @@ function onceStrict (fn) {
 
 /***/ }),
 
-/***/ 6412:
+/***/ 7336:
 /***/ ((module, exports, __webpack_require__) => {
 
 "use strict";
 
-var $protobuf = __webpack_require__(3928);
-module.exports = exports = $protobuf.descriptor = $protobuf.Root.fromJSON(__webpack_require__(3951)).lookup(".google.protobuf");
+var $protobuf = __webpack_require__(2092);
+module.exports = exports = $protobuf.descriptor = $protobuf.Root.fromJSON(__webpack_require__(570)).lookup(".google.protobuf");
 
 var Namespace = $protobuf.Namespace,
     Root      = $protobuf.Root,
@@ -31111,19 +30761,19 @@ function editionToDescriptor(edition, fileDescriptor) {
 
 /***/ }),
 
-/***/ 3928:
+/***/ 2092:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 // full library entry point.
 
 
-module.exports = __webpack_require__(8513);
+module.exports = __webpack_require__(2717);
 
 
 /***/ }),
 
-/***/ 872:
+/***/ 588:
 /***/ ((module) => {
 
 "use strict";
@@ -31530,7 +31180,7 @@ common.get = function get(file) {
 
 /***/ }),
 
-/***/ 2437:
+/***/ 6201:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -31541,8 +31191,8 @@ common.get = function get(file) {
  */
 var converter = exports;
 
-var Enum = __webpack_require__(3528),
-    util = __webpack_require__(9609);
+var Enum = __webpack_require__(1172),
+    util = __webpack_require__(9405);
 
 /**
  * Generates a partial value fromObject conveter.
@@ -31856,16 +31506,16 @@ converter.toObject = function toObject(mtype) {
 
 /***/ }),
 
-/***/ 5301:
+/***/ 9281:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = decoder;
 
-var Enum    = __webpack_require__(3528),
-    types   = __webpack_require__(1024),
-    util    = __webpack_require__(9609);
+var Enum    = __webpack_require__(1172),
+    types   = __webpack_require__(5780),
+    util    = __webpack_require__(9405);
 
 function missing(field) {
     return "missing required '" + field.name + "'";
@@ -32028,16 +31678,16 @@ function decoder(mtype) {
 
 /***/ }),
 
-/***/ 7641:
+/***/ 5829:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = encoder;
 
-var Enum     = __webpack_require__(3528),
-    types    = __webpack_require__(1024),
-    util     = __webpack_require__(9609);
+var Enum     = __webpack_require__(1172),
+    types    = __webpack_require__(5780),
+    util     = __webpack_require__(9405);
 
 /**
  * Generates a partial message type encoder.
@@ -32139,7 +31789,7 @@ function encoder(mtype) {
 
 /***/ }),
 
-/***/ 3528:
+/***/ 1172:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -32147,11 +31797,11 @@ function encoder(mtype) {
 module.exports = Enum;
 
 // extends ReflectionObject
-var ReflectionObject = __webpack_require__(7946);
+var ReflectionObject = __webpack_require__(6078);
 ((Enum.prototype = Object.create(ReflectionObject.prototype)).constructor = Enum).className = "Enum";
 
-var Namespace = __webpack_require__(1946),
-    util = __webpack_require__(9609);
+var Namespace = __webpack_require__(1086),
+    util = __webpack_require__(9405);
 
 /**
  * Constructs a new enum instance.
@@ -32373,7 +32023,7 @@ Enum.prototype.isReservedName = function isReservedName(name) {
 
 /***/ }),
 
-/***/ 457:
+/***/ 1165:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -32381,12 +32031,12 @@ Enum.prototype.isReservedName = function isReservedName(name) {
 module.exports = Field;
 
 // extends ReflectionObject
-var ReflectionObject = __webpack_require__(7946);
+var ReflectionObject = __webpack_require__(6078);
 ((Field.prototype = Object.create(ReflectionObject.prototype)).constructor = Field).className = "Field";
 
-var Enum  = __webpack_require__(3528),
-    types = __webpack_require__(1024),
-    util  = __webpack_require__(9609);
+var Enum  = __webpack_require__(1172),
+    types = __webpack_require__(5780),
+    util  = __webpack_require__(9405);
 
 var Type; // cyclic
 
@@ -32834,12 +32484,12 @@ Field._configure = function configure(Type_) {
 
 /***/ }),
 
-/***/ 5504:
+/***/ 4828:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-var protobuf = module.exports = __webpack_require__(6579);
+var protobuf = module.exports = __webpack_require__(3591);
 
 protobuf.build = "light";
 
@@ -32912,30 +32562,30 @@ function loadSync(filename, root) {
 protobuf.loadSync = loadSync;
 
 // Serialization
-protobuf.encoder          = __webpack_require__(7641);
-protobuf.decoder          = __webpack_require__(5301);
-protobuf.verifier         = __webpack_require__(7639);
-protobuf.converter        = __webpack_require__(2437);
+protobuf.encoder          = __webpack_require__(5829);
+protobuf.decoder          = __webpack_require__(9281);
+protobuf.verifier         = __webpack_require__(4467);
+protobuf.converter        = __webpack_require__(6201);
 
 // Reflection
-protobuf.ReflectionObject = __webpack_require__(7946);
-protobuf.Namespace        = __webpack_require__(1946);
-protobuf.Root             = __webpack_require__(8185);
-protobuf.Enum             = __webpack_require__(3528);
-protobuf.Type             = __webpack_require__(901);
-protobuf.Field            = __webpack_require__(457);
-protobuf.OneOf            = __webpack_require__(4624);
-protobuf.MapField         = __webpack_require__(8791);
-protobuf.Service          = __webpack_require__(338);
-protobuf.Method           = __webpack_require__(9988);
+protobuf.ReflectionObject = __webpack_require__(6078);
+protobuf.Namespace        = __webpack_require__(1086);
+protobuf.Root             = __webpack_require__(9005);
+protobuf.Enum             = __webpack_require__(1172);
+protobuf.Type             = __webpack_require__(2673);
+protobuf.Field            = __webpack_require__(1165);
+protobuf.OneOf            = __webpack_require__(2684);
+protobuf.MapField         = __webpack_require__(3467);
+protobuf.Service          = __webpack_require__(6446);
+protobuf.Method           = __webpack_require__(8392);
 
 // Runtime
-protobuf.Message          = __webpack_require__(9450);
-protobuf.wrappers         = __webpack_require__(9781);
+protobuf.Message          = __webpack_require__(3198);
+protobuf.wrappers         = __webpack_require__(4433);
 
 // Utility
-protobuf.types            = __webpack_require__(1024);
-protobuf.util             = __webpack_require__(9609);
+protobuf.types            = __webpack_require__(5780);
+protobuf.util             = __webpack_require__(9405);
 
 // Set up possibly cyclic reflection dependencies
 protobuf.ReflectionObject._configure(protobuf.Root);
@@ -32946,7 +32596,7 @@ protobuf.Field._configure(protobuf.Type);
 
 /***/ }),
 
-/***/ 6579:
+/***/ 3591:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -32962,15 +32612,15 @@ var protobuf = exports;
 protobuf.build = "minimal";
 
 // Serialization
-protobuf.Writer       = __webpack_require__(3654);
-protobuf.BufferWriter = __webpack_require__(3751);
-protobuf.Reader       = __webpack_require__(9350);
-protobuf.BufferReader = __webpack_require__(2423);
+protobuf.Writer       = __webpack_require__(1418);
+protobuf.BufferWriter = __webpack_require__(955);
+protobuf.Reader       = __webpack_require__(8122);
+protobuf.BufferReader = __webpack_require__(3451);
 
 // Utility
-protobuf.util         = __webpack_require__(2857);
-protobuf.rpc          = __webpack_require__(9882);
-protobuf.roots        = __webpack_require__(4460);
+protobuf.util         = __webpack_require__(7605);
+protobuf.rpc          = __webpack_require__(8718);
+protobuf.roots        = __webpack_require__(7752);
 protobuf.configure    = configure;
 
 /* istanbul ignore next */
@@ -32990,19 +32640,19 @@ configure();
 
 /***/ }),
 
-/***/ 8513:
+/***/ 2717:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-var protobuf = module.exports = __webpack_require__(5504);
+var protobuf = module.exports = __webpack_require__(4828);
 
 protobuf.build = "full";
 
 // Parser
-protobuf.tokenize         = __webpack_require__(580);
-protobuf.parse            = __webpack_require__(8790);
-protobuf.common           = __webpack_require__(872);
+protobuf.tokenize         = __webpack_require__(9768);
+protobuf.parse            = __webpack_require__(1746);
+protobuf.common           = __webpack_require__(588);
 
 // Configure parser
 protobuf.Root._configure(protobuf.Type, protobuf.parse, protobuf.common);
@@ -33010,7 +32660,7 @@ protobuf.Root._configure(protobuf.Type, protobuf.parse, protobuf.common);
 
 /***/ }),
 
-/***/ 8791:
+/***/ 3467:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -33018,11 +32668,11 @@ protobuf.Root._configure(protobuf.Type, protobuf.parse, protobuf.common);
 module.exports = MapField;
 
 // extends Field
-var Field = __webpack_require__(457);
+var Field = __webpack_require__(1165);
 ((MapField.prototype = Object.create(Field.prototype)).constructor = MapField).className = "MapField";
 
-var types   = __webpack_require__(1024),
-    util    = __webpack_require__(9609);
+var types   = __webpack_require__(5780),
+    util    = __webpack_require__(9405);
 
 /**
  * Constructs a new map field instance.
@@ -33144,14 +32794,14 @@ MapField.d = function decorateMapField(fieldId, fieldKeyType, fieldValueType) {
 
 /***/ }),
 
-/***/ 9450:
+/***/ 3198:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = Message;
 
-var util = __webpack_require__(2857);
+var util = __webpack_require__(7605);
 
 /**
  * Constructs a new message instance.
@@ -33295,7 +32945,7 @@ Message.prototype.toJSON = function toJSON() {
 
 /***/ }),
 
-/***/ 9988:
+/***/ 8392:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -33303,10 +32953,10 @@ Message.prototype.toJSON = function toJSON() {
 module.exports = Method;
 
 // extends ReflectionObject
-var ReflectionObject = __webpack_require__(7946);
+var ReflectionObject = __webpack_require__(6078);
 ((Method.prototype = Object.create(ReflectionObject.prototype)).constructor = Method).className = "Method";
 
-var util = __webpack_require__(9609);
+var util = __webpack_require__(9405);
 
 /**
  * Constructs a new service method instance.
@@ -33463,7 +33113,7 @@ Method.prototype.resolve = function resolve() {
 
 /***/ }),
 
-/***/ 1946:
+/***/ 1086:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -33471,12 +33121,12 @@ Method.prototype.resolve = function resolve() {
 module.exports = Namespace;
 
 // extends ReflectionObject
-var ReflectionObject = __webpack_require__(7946);
+var ReflectionObject = __webpack_require__(6078);
 ((Namespace.prototype = Object.create(ReflectionObject.prototype)).constructor = Namespace).className = "Namespace";
 
-var Field    = __webpack_require__(457),
-    util     = __webpack_require__(9609),
-    OneOf    = __webpack_require__(4624);
+var Field    = __webpack_require__(1165),
+    util     = __webpack_require__(9405),
+    OneOf    = __webpack_require__(2684);
 
 var Type,    // cyclic
     Service,
@@ -34029,7 +33679,7 @@ Namespace._configure = function(Type_, Service_, Enum_) {
 
 /***/ }),
 
-/***/ 7946:
+/***/ 6078:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -34038,8 +33688,8 @@ module.exports = ReflectionObject;
 
 ReflectionObject.className = "ReflectionObject";
 
-const OneOf = __webpack_require__(4624);
-var util = __webpack_require__(9609);
+const OneOf = __webpack_require__(2684);
+var util = __webpack_require__(9405);
 
 var Root; // cyclic
 
@@ -34419,7 +34069,7 @@ ReflectionObject._configure = function(Root_) {
 
 /***/ }),
 
-/***/ 4624:
+/***/ 2684:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -34427,11 +34077,11 @@ ReflectionObject._configure = function(Root_) {
 module.exports = OneOf;
 
 // extends ReflectionObject
-var ReflectionObject = __webpack_require__(7946);
+var ReflectionObject = __webpack_require__(6078);
 ((OneOf.prototype = Object.create(ReflectionObject.prototype)).constructor = OneOf).className = "OneOf";
 
-var Field = __webpack_require__(457),
-    util  = __webpack_require__(9609);
+var Field = __webpack_require__(1165),
+    util  = __webpack_require__(9405);
 
 /**
  * Constructs a new oneof instance.
@@ -34649,7 +34299,7 @@ OneOf.d = function decorateOneOf() {
 
 /***/ }),
 
-/***/ 8790:
+/***/ 1746:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -34659,18 +34309,18 @@ module.exports = parse;
 parse.filename = null;
 parse.defaults = { keepCase: false };
 
-var tokenize  = __webpack_require__(580),
-    Root      = __webpack_require__(8185),
-    Type      = __webpack_require__(901),
-    Field     = __webpack_require__(457),
-    MapField  = __webpack_require__(8791),
-    OneOf     = __webpack_require__(4624),
-    Enum      = __webpack_require__(3528),
-    Service   = __webpack_require__(338),
-    Method    = __webpack_require__(9988),
-    ReflectionObject = __webpack_require__(7946),
-    types     = __webpack_require__(1024),
-    util      = __webpack_require__(9609);
+var tokenize  = __webpack_require__(9768),
+    Root      = __webpack_require__(9005),
+    Type      = __webpack_require__(2673),
+    Field     = __webpack_require__(1165),
+    MapField  = __webpack_require__(3467),
+    OneOf     = __webpack_require__(2684),
+    Enum      = __webpack_require__(1172),
+    Service   = __webpack_require__(6446),
+    Method    = __webpack_require__(8392),
+    ReflectionObject = __webpack_require__(6078),
+    types     = __webpack_require__(5780),
+    util      = __webpack_require__(9405);
 
 var base10Re    = /^[1-9][0-9]*$/,
     base10NegRe = /^-?[1-9][0-9]*$/,
@@ -35649,14 +35299,14 @@ function parse(source, root, options) {
 
 /***/ }),
 
-/***/ 9350:
+/***/ 8122:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = Reader;
 
-var util      = __webpack_require__(2857);
+var util      = __webpack_require__(7605);
 
 var BufferReader; // cyclic
 
@@ -36103,7 +35753,7 @@ Reader._configure = function(BufferReader_) {
 
 /***/ }),
 
-/***/ 2423:
+/***/ 3451:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -36111,10 +35761,10 @@ Reader._configure = function(BufferReader_) {
 module.exports = BufferReader;
 
 // extends Reader
-var Reader = __webpack_require__(9350);
+var Reader = __webpack_require__(8122);
 (BufferReader.prototype = Object.create(Reader.prototype)).constructor = BufferReader;
 
-var util = __webpack_require__(2857);
+var util = __webpack_require__(7605);
 
 /**
  * Constructs a new buffer reader instance.
@@ -36162,7 +35812,7 @@ BufferReader._configure();
 
 /***/ }),
 
-/***/ 8185:
+/***/ 9005:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -36170,13 +35820,13 @@ BufferReader._configure();
 module.exports = Root;
 
 // extends Namespace
-var Namespace = __webpack_require__(1946);
+var Namespace = __webpack_require__(1086);
 ((Root.prototype = Object.create(Namespace.prototype)).constructor = Root).className = "Root";
 
-var Field   = __webpack_require__(457),
-    Enum    = __webpack_require__(3528),
-    OneOf   = __webpack_require__(4624),
-    util    = __webpack_require__(9609);
+var Field   = __webpack_require__(1165),
+    Enum    = __webpack_require__(1172),
+    OneOf   = __webpack_require__(2684),
+    util    = __webpack_require__(9405);
 
 var Type,   // cyclic
     parse,  // might be excluded
@@ -36582,7 +36232,7 @@ Root._configure = function(Type_, parse_, common_) {
 
 /***/ }),
 
-/***/ 4460:
+/***/ 7752:
 /***/ ((module) => {
 
 "use strict";
@@ -36608,7 +36258,7 @@ module.exports = Object.create(null);
 
 /***/ }),
 
-/***/ 9882:
+/***/ 8718:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -36647,19 +36297,19 @@ var rpc = exports;
  * @returns {undefined}
  */
 
-rpc.Service = __webpack_require__(4026);
+rpc.Service = __webpack_require__(2078);
 
 
 /***/ }),
 
-/***/ 4026:
+/***/ 2078:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = Service;
 
-var util = __webpack_require__(2857);
+var util = __webpack_require__(7605);
 
 // Extends EventEmitter
 (Service.prototype = Object.create(util.EventEmitter.prototype)).constructor = Service;
@@ -36802,7 +36452,7 @@ Service.prototype.end = function end(endedByRPC) {
 
 /***/ }),
 
-/***/ 338:
+/***/ 6446:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -36810,12 +36460,12 @@ Service.prototype.end = function end(endedByRPC) {
 module.exports = Service;
 
 // extends Namespace
-var Namespace = __webpack_require__(1946);
+var Namespace = __webpack_require__(1086);
 ((Service.prototype = Object.create(Namespace.prototype)).constructor = Service).className = "Service";
 
-var Method = __webpack_require__(9988),
-    util   = __webpack_require__(9609),
-    rpc    = __webpack_require__(9882);
+var Method = __webpack_require__(8392),
+    util   = __webpack_require__(9405),
+    rpc    = __webpack_require__(8718);
 
 /**
  * Constructs a new service instance.
@@ -37003,7 +36653,7 @@ Service.prototype.create = function create(rpcImpl, requestDelimited, responseDe
 
 /***/ }),
 
-/***/ 580:
+/***/ 9768:
 /***/ ((module) => {
 
 "use strict";
@@ -37427,7 +37077,7 @@ function tokenize(source, alternateCommentMode) {
 
 /***/ }),
 
-/***/ 901:
+/***/ 2673:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -37435,23 +37085,23 @@ function tokenize(source, alternateCommentMode) {
 module.exports = Type;
 
 // extends Namespace
-var Namespace = __webpack_require__(1946);
+var Namespace = __webpack_require__(1086);
 ((Type.prototype = Object.create(Namespace.prototype)).constructor = Type).className = "Type";
 
-var Enum      = __webpack_require__(3528),
-    OneOf     = __webpack_require__(4624),
-    Field     = __webpack_require__(457),
-    MapField  = __webpack_require__(8791),
-    Service   = __webpack_require__(338),
-    Message   = __webpack_require__(9450),
-    Reader    = __webpack_require__(9350),
-    Writer    = __webpack_require__(3654),
-    util      = __webpack_require__(9609),
-    encoder   = __webpack_require__(7641),
-    decoder   = __webpack_require__(5301),
-    verifier  = __webpack_require__(7639),
-    converter = __webpack_require__(2437),
-    wrappers  = __webpack_require__(9781);
+var Enum      = __webpack_require__(1172),
+    OneOf     = __webpack_require__(2684),
+    Field     = __webpack_require__(1165),
+    MapField  = __webpack_require__(3467),
+    Service   = __webpack_require__(6446),
+    Message   = __webpack_require__(3198),
+    Reader    = __webpack_require__(8122),
+    Writer    = __webpack_require__(1418),
+    util      = __webpack_require__(9405),
+    encoder   = __webpack_require__(5829),
+    decoder   = __webpack_require__(9281),
+    verifier  = __webpack_require__(4467),
+    converter = __webpack_require__(6201),
+    wrappers  = __webpack_require__(4433);
 
 /**
  * Constructs a new reflected message type instance.
@@ -38067,7 +37717,7 @@ Type.d = function decorateType(typeName) {
 
 /***/ }),
 
-/***/ 1024:
+/***/ 5780:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -38079,7 +37729,7 @@ Type.d = function decorateType(typeName) {
  */
 var types = exports;
 
-var util = __webpack_require__(9609);
+var util = __webpack_require__(9405);
 
 var s = [
     "double",   // 0
@@ -38271,7 +37921,7 @@ types.packed = bake([
 
 /***/ }),
 
-/***/ 9609:
+/***/ 9405:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -38281,17 +37931,17 @@ types.packed = bake([
  * Various utility functions.
  * @namespace
  */
-var util = module.exports = __webpack_require__(2857);
+var util = module.exports = __webpack_require__(7605);
 
-var roots = __webpack_require__(4460);
+var roots = __webpack_require__(7752);
 
 var Type, // cyclic
     Enum;
 
-util.codegen = __webpack_require__(5346);
-util.fetch   = __webpack_require__(4279);
-util.path    = __webpack_require__(6090);
-util.patterns = __webpack_require__(1991);
+util.codegen = __webpack_require__(6790);
+util.fetch   = __webpack_require__(5379);
+util.path    = __webpack_require__(8542);
+util.patterns = __webpack_require__(6075);
 
 var reservedRe = util.patterns.reservedRe;
 
@@ -38299,7 +37949,7 @@ var reservedRe = util.patterns.reservedRe;
  * Node's fs module if available.
  * @type {Object.<string,*>}
  */
-util.fs = __webpack_require__(8144);
+util.fs = __webpack_require__(6159);
 
 /**
  * Checks a recursion depth.
@@ -38423,7 +38073,7 @@ util.decorateType = function decorateType(ctor, typeName) {
 
     /* istanbul ignore next */
     if (!Type)
-        Type = __webpack_require__(901);
+        Type = __webpack_require__(2673);
 
     var type = new Type(typeName || ctor.name);
     util.decorateRoot.add(type);
@@ -38448,7 +38098,7 @@ util.decorateEnum = function decorateEnum(object) {
 
     /* istanbul ignore next */
     if (!Enum)
-        Enum = __webpack_require__(3528);
+        Enum = __webpack_require__(1172);
 
     var enm = new Enum("Enum" + decorateEnumIndex++, object);
     util.decorateRoot.add(enm);
@@ -38502,14 +38152,14 @@ util.setProperty = function setProperty(dst, path, value, ifNotSet) {
  */
 Object.defineProperty(util, "decorateRoot", {
     get: function() {
-        return roots["decorated"] || (roots["decorated"] = new (__webpack_require__(8185))());
+        return roots["decorated"] || (roots["decorated"] = new (__webpack_require__(9005))());
     }
 });
 
 
 /***/ }),
 
-/***/ 8144:
+/***/ 6159:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -38528,14 +38178,14 @@ module.exports = fs;
 
 /***/ }),
 
-/***/ 994:
+/***/ 6574:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = LongBits;
 
-var util = __webpack_require__(2857);
+var util = __webpack_require__(7605);
 
 /**
  * Constructs new long bits.
@@ -38736,7 +38386,7 @@ LongBits.prototype.length = function length() {
 
 /***/ }),
 
-/***/ 2857:
+/***/ 7605:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 "use strict";
@@ -38744,25 +38394,25 @@ LongBits.prototype.length = function length() {
 var util = exports;
 
 // used to return a Promise where callback is omitted
-util.asPromise = __webpack_require__(2222);
+util.asPromise = __webpack_require__(6890);
 
 // converts to / from base64 encoded strings
-util.base64 = __webpack_require__(5478);
+util.base64 = __webpack_require__(6330);
 
 // base class of rpc.Service
-util.EventEmitter = __webpack_require__(2491);
+util.EventEmitter = __webpack_require__(8391);
 
 // float handling accross browsers
-util.float = __webpack_require__(8597);
+util.float = __webpack_require__(473);
 
 // converts to / from utf8 encoded strings
-util.utf8 = __webpack_require__(958);
+util.utf8 = __webpack_require__(3890);
 
 // provides a node-like buffer pool in the browser
-util.pool = __webpack_require__(6239);
+util.pool = __webpack_require__(5779);
 
 // utility to work with the low and high bits of a 64 bit value
-util.LongBits = __webpack_require__(994);
+util.LongBits = __webpack_require__(6574);
 
 /**
  * Tests if the specified key can affect object prototypes.
@@ -38932,7 +38582,7 @@ util.Long = /* istanbul ignore next */ util.global.dcodeIO && /* istanbul ignore
          || /* istanbul ignore next */ util.global.Long
          || (function() {
                 try {
-                    var Long = __webpack_require__(6390);
+                    var Long = __webpack_require__(9554);
                     return Long && Long.isLong ? Long : null;
                 } catch (e) {
                     /* istanbul ignore next */
@@ -39235,7 +38885,7 @@ util._configure = function() {
 
 /***/ }),
 
-/***/ 1991:
+/***/ 6075:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -39250,15 +38900,15 @@ patterns.reservedRe  = /^(?:do|if|in|for|let|new|try|var|case|else|enum|eval|fal
 
 /***/ }),
 
-/***/ 7639:
+/***/ 4467:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = verifier;
 
-var Enum      = __webpack_require__(3528),
-    util      = __webpack_require__(9609);
+var Enum      = __webpack_require__(1172),
+    util      = __webpack_require__(9405);
 
 function invalid(field, expected) {
     return field.name + ": " + expected + (field.repeated && expected !== "array" ? "[]" : field.map && expected !== "object" ? "{k:"+field.keyType+"}" : "") + " expected";
@@ -39438,7 +39088,7 @@ function verifier(mtype) {
 
 /***/ }),
 
-/***/ 9781:
+/***/ 4433:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -39451,8 +39101,8 @@ function verifier(mtype) {
  */
 var wrappers = exports;
 
-var Message = __webpack_require__(9450),
-    util    = __webpack_require__(2857);
+var Message = __webpack_require__(3198),
+    util    = __webpack_require__(7605);
 
 /**
  * From object converter part of an {@link IWrapper}.
@@ -39557,14 +39207,14 @@ wrappers[".google.protobuf.Any"] = {
 
 /***/ }),
 
-/***/ 3654:
+/***/ 1418:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 module.exports = Writer;
 
-var util      = __webpack_require__(2857);
+var util      = __webpack_require__(7605);
 
 var BufferWriter; // cyclic
 
@@ -40032,7 +39682,7 @@ Writer._configure = function(BufferWriter_) {
 
 /***/ }),
 
-/***/ 3751:
+/***/ 955:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -40040,10 +39690,10 @@ Writer._configure = function(BufferWriter_) {
 module.exports = BufferWriter;
 
 // extends Writer
-var Writer = __webpack_require__(3654);
+var Writer = __webpack_require__(1418);
 (BufferWriter.prototype = Object.create(Writer.prototype)).constructor = BufferWriter;
 
-var util = __webpack_require__(2857);
+var util = __webpack_require__(7605);
 
 /**
  * Constructs a new buffer writer instance.
@@ -40125,11 +39775,11 @@ BufferWriter._configure();
 
 /***/ }),
 
-/***/ 7898:
+/***/ 678:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var once = __webpack_require__(5560)
-var eos = __webpack_require__(1424)
+var once = __webpack_require__(2804)
+var eos = __webpack_require__(6564)
 var fs
 
 try {
@@ -40218,7 +39868,7 @@ module.exports = pump
 
 /***/ }),
 
-/***/ 5500:
+/***/ 8672:
 /***/ ((module) => {
 
 "use strict";
@@ -40342,7 +39992,7 @@ module.exports.F = codes;
 
 /***/ }),
 
-/***/ 2063:
+/***/ 4139:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -40383,9 +40033,9 @@ var objectKeys = Object.keys || function (obj) {
 /*</replacement>*/
 
 module.exports = Duplex;
-var Readable = __webpack_require__(6893);
-var Writable = __webpack_require__(8797);
-__webpack_require__(9598)(Duplex, Readable);
+var Readable = __webpack_require__(3881);
+var Writable = __webpack_require__(6233);
+__webpack_require__(8090)(Duplex, Readable);
 {
   // Allow the keys array to be GC'ed.
   var keys = objectKeys(Writable.prototype);
@@ -40475,7 +40125,7 @@ Object.defineProperty(Duplex.prototype, 'destroyed', {
 
 /***/ }),
 
-/***/ 5283:
+/***/ 8887:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -40507,8 +40157,8 @@ Object.defineProperty(Duplex.prototype, 'destroyed', {
 
 
 module.exports = PassThrough;
-var Transform = __webpack_require__(2337);
-__webpack_require__(9598)(PassThrough, Transform);
+var Transform = __webpack_require__(8509);
+__webpack_require__(8090)(PassThrough, Transform);
 function PassThrough(options) {
   if (!(this instanceof PassThrough)) return new PassThrough(options);
   Transform.call(this, options);
@@ -40519,7 +40169,7 @@ PassThrough.prototype._transform = function (chunk, encoding, cb) {
 
 /***/ }),
 
-/***/ 6893:
+/***/ 3881:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -40562,7 +40212,7 @@ var EElistenerCount = function EElistenerCount(emitter, type) {
 /*</replacement>*/
 
 /*<replacement>*/
-var Stream = __webpack_require__(3283);
+var Stream = __webpack_require__(4359);
 /*</replacement>*/
 
 var Buffer = (__webpack_require__(181).Buffer);
@@ -40584,11 +40234,11 @@ if (debugUtil && debugUtil.debuglog) {
 }
 /*</replacement>*/
 
-var BufferList = __webpack_require__(7336);
-var destroyImpl = __webpack_require__(5089);
-var _require = __webpack_require__(4874),
+var BufferList = __webpack_require__(3316);
+var destroyImpl = __webpack_require__(8773);
+var _require = __webpack_require__(2278),
   getHighWaterMark = _require.getHighWaterMark;
-var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(8672)/* .codes */ .F),
   ERR_INVALID_ARG_TYPE = _require$codes.ERR_INVALID_ARG_TYPE,
   ERR_STREAM_PUSH_AFTER_EOF = _require$codes.ERR_STREAM_PUSH_AFTER_EOF,
   ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED,
@@ -40598,7 +40248,7 @@ var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
 var StringDecoder;
 var createReadableStreamAsyncIterator;
 var from;
-__webpack_require__(9598)(Readable, Stream);
+__webpack_require__(8090)(Readable, Stream);
 var errorOrDestroy = destroyImpl.errorOrDestroy;
 var kProxyEvents = ['error', 'close', 'destroy', 'pause', 'resume'];
 function prependListener(emitter, event, fn) {
@@ -40613,7 +40263,7 @@ function prependListener(emitter, event, fn) {
   if (!emitter._events || !emitter._events[event]) emitter.on(event, fn);else if (Array.isArray(emitter._events[event])) emitter._events[event].unshift(fn);else emitter._events[event] = [fn, emitter._events[event]];
 }
 function ReadableState(options, stream, isDuplex) {
-  Duplex = Duplex || __webpack_require__(2063);
+  Duplex = Duplex || __webpack_require__(4139);
   options = options || {};
 
   // Duplex streams are both readable and writable, but share
@@ -40680,13 +40330,13 @@ function ReadableState(options, stream, isDuplex) {
   this.decoder = null;
   this.encoding = null;
   if (options.encoding) {
-    if (!StringDecoder) StringDecoder = (__webpack_require__(634)/* .StringDecoder */ .I);
+    if (!StringDecoder) StringDecoder = (__webpack_require__(3062)/* .StringDecoder */ .I);
     this.decoder = new StringDecoder(options.encoding);
     this.encoding = options.encoding;
   }
 }
 function Readable(options) {
-  Duplex = Duplex || __webpack_require__(2063);
+  Duplex = Duplex || __webpack_require__(4139);
   if (!(this instanceof Readable)) return new Readable(options);
 
   // Checking for a Stream.Duplex instance is faster here instead of inside
@@ -40823,7 +40473,7 @@ Readable.prototype.isPaused = function () {
 
 // backwards compatibility.
 Readable.prototype.setEncoding = function (enc) {
-  if (!StringDecoder) StringDecoder = (__webpack_require__(634)/* .StringDecoder */ .I);
+  if (!StringDecoder) StringDecoder = (__webpack_require__(3062)/* .StringDecoder */ .I);
   var decoder = new StringDecoder(enc);
   this._readableState.decoder = decoder;
   // If setEncoding(null), decoder.encoding equals utf8
@@ -41442,7 +41092,7 @@ Readable.prototype.wrap = function (stream) {
 if (typeof Symbol === 'function') {
   Readable.prototype[Symbol.asyncIterator] = function () {
     if (createReadableStreamAsyncIterator === undefined) {
-      createReadableStreamAsyncIterator = __webpack_require__(4868);
+      createReadableStreamAsyncIterator = __webpack_require__(8528);
     }
     return createReadableStreamAsyncIterator(this);
   };
@@ -41539,7 +41189,7 @@ function endReadableNT(state, stream) {
 if (typeof Symbol === 'function') {
   Readable.from = function (iterable, opts) {
     if (from === undefined) {
-      from = __webpack_require__(4659);
+      from = __webpack_require__(6135);
     }
     return from(Readable, iterable, opts);
   };
@@ -41553,7 +41203,7 @@ function indexOf(xs, x) {
 
 /***/ }),
 
-/***/ 2337:
+/***/ 8509:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -41623,13 +41273,13 @@ function indexOf(xs, x) {
 
 
 module.exports = Transform;
-var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(8672)/* .codes */ .F),
   ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED,
   ERR_MULTIPLE_CALLBACK = _require$codes.ERR_MULTIPLE_CALLBACK,
   ERR_TRANSFORM_ALREADY_TRANSFORMING = _require$codes.ERR_TRANSFORM_ALREADY_TRANSFORMING,
   ERR_TRANSFORM_WITH_LENGTH_0 = _require$codes.ERR_TRANSFORM_WITH_LENGTH_0;
-var Duplex = __webpack_require__(2063);
-__webpack_require__(9598)(Transform, Duplex);
+var Duplex = __webpack_require__(4139);
+__webpack_require__(8090)(Transform, Duplex);
 function afterTransform(er, data) {
   var ts = this._transformState;
   ts.transforming = false;
@@ -41750,7 +41400,7 @@ function done(stream, er, data) {
 
 /***/ }),
 
-/***/ 8797:
+/***/ 6233:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -41811,12 +41461,12 @@ Writable.WritableState = WritableState;
 
 /*<replacement>*/
 var internalUtil = {
-  deprecate: __webpack_require__(4488)
+  deprecate: __webpack_require__(1436)
 };
 /*</replacement>*/
 
 /*<replacement>*/
-var Stream = __webpack_require__(3283);
+var Stream = __webpack_require__(4359);
 /*</replacement>*/
 
 var Buffer = (__webpack_require__(181).Buffer);
@@ -41827,10 +41477,10 @@ function _uint8ArrayToBuffer(chunk) {
 function _isUint8Array(obj) {
   return Buffer.isBuffer(obj) || obj instanceof OurUint8Array;
 }
-var destroyImpl = __webpack_require__(5089);
-var _require = __webpack_require__(4874),
+var destroyImpl = __webpack_require__(8773);
+var _require = __webpack_require__(2278),
   getHighWaterMark = _require.getHighWaterMark;
-var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(8672)/* .codes */ .F),
   ERR_INVALID_ARG_TYPE = _require$codes.ERR_INVALID_ARG_TYPE,
   ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED,
   ERR_MULTIPLE_CALLBACK = _require$codes.ERR_MULTIPLE_CALLBACK,
@@ -41840,10 +41490,10 @@ var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
   ERR_STREAM_WRITE_AFTER_END = _require$codes.ERR_STREAM_WRITE_AFTER_END,
   ERR_UNKNOWN_ENCODING = _require$codes.ERR_UNKNOWN_ENCODING;
 var errorOrDestroy = destroyImpl.errorOrDestroy;
-__webpack_require__(9598)(Writable, Stream);
+__webpack_require__(8090)(Writable, Stream);
 function nop() {}
 function WritableState(options, stream, isDuplex) {
-  Duplex = Duplex || __webpack_require__(2063);
+  Duplex = Duplex || __webpack_require__(4139);
   options = options || {};
 
   // Duplex streams are both readable and writable, but share
@@ -41985,7 +41635,7 @@ if (typeof Symbol === 'function' && Symbol.hasInstance && typeof Function.protot
   };
 }
 function Writable(options) {
-  Duplex = Duplex || __webpack_require__(2063);
+  Duplex = Duplex || __webpack_require__(4139);
 
   // Writable ctor is applied to Duplexes, too.
   // `realHasInstance` is necessary because using plain `instanceof`
@@ -42398,7 +42048,7 @@ Writable.prototype._destroy = function (err, cb) {
 
 /***/ }),
 
-/***/ 4868:
+/***/ 8528:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -42408,7 +42058,7 @@ var _Object$setPrototypeO;
 function _defineProperty(obj, key, value) { key = _toPropertyKey(key); if (key in obj) { Object.defineProperty(obj, key, { value: value, enumerable: true, configurable: true, writable: true }); } else { obj[key] = value; } return obj; }
 function _toPropertyKey(arg) { var key = _toPrimitive(arg, "string"); return typeof key === "symbol" ? key : String(key); }
 function _toPrimitive(input, hint) { if (typeof input !== "object" || input === null) return input; var prim = input[Symbol.toPrimitive]; if (prim !== undefined) { var res = prim.call(input, hint || "default"); if (typeof res !== "object") return res; throw new TypeError("@@toPrimitive must return a primitive value."); } return (hint === "string" ? String : Number)(input); }
-var finished = __webpack_require__(6815);
+var finished = __webpack_require__(7491);
 var kLastResolve = Symbol('lastResolve');
 var kLastReject = Symbol('lastReject');
 var kError = Symbol('error');
@@ -42585,7 +42235,7 @@ module.exports = createReadableStreamAsyncIterator;
 
 /***/ }),
 
-/***/ 7336:
+/***/ 3316:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -42775,7 +42425,7 @@ module.exports = /*#__PURE__*/function () {
 
 /***/ }),
 
-/***/ 5089:
+/***/ 8773:
 /***/ ((module) => {
 
 "use strict";
@@ -42878,7 +42528,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6815:
+/***/ 7491:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -42887,7 +42537,7 @@ module.exports = {
 
 
 
-var ERR_STREAM_PREMATURE_CLOSE = (__webpack_require__(5500)/* .codes */ .F).ERR_STREAM_PREMATURE_CLOSE;
+var ERR_STREAM_PREMATURE_CLOSE = (__webpack_require__(8672)/* .codes */ .F).ERR_STREAM_PREMATURE_CLOSE;
 function once(callback) {
   var called = false;
   return function () {
@@ -42971,7 +42621,7 @@ module.exports = eos;
 
 /***/ }),
 
-/***/ 4659:
+/***/ 6135:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -42984,7 +42634,7 @@ function _objectSpread(target) { for (var i = 1; i < arguments.length; i++) { va
 function _defineProperty(obj, key, value) { key = _toPropertyKey(key); if (key in obj) { Object.defineProperty(obj, key, { value: value, enumerable: true, configurable: true, writable: true }); } else { obj[key] = value; } return obj; }
 function _toPropertyKey(arg) { var key = _toPrimitive(arg, "string"); return typeof key === "symbol" ? key : String(key); }
 function _toPrimitive(input, hint) { if (typeof input !== "object" || input === null) return input; var prim = input[Symbol.toPrimitive]; if (prim !== undefined) { var res = prim.call(input, hint || "default"); if (typeof res !== "object") return res; throw new TypeError("@@toPrimitive must return a primitive value."); } return (hint === "string" ? String : Number)(input); }
-var ERR_INVALID_ARG_TYPE = (__webpack_require__(5500)/* .codes */ .F).ERR_INVALID_ARG_TYPE;
+var ERR_INVALID_ARG_TYPE = (__webpack_require__(8672)/* .codes */ .F).ERR_INVALID_ARG_TYPE;
 function from(Readable, iterable, opts) {
   var iterator;
   if (iterable && typeof iterable.next === 'function') {
@@ -43031,7 +42681,7 @@ module.exports = from;
 
 /***/ }),
 
-/***/ 6701:
+/***/ 4841:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -43049,7 +42699,7 @@ function once(callback) {
     callback.apply(void 0, arguments);
   };
 }
-var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(8672)/* .codes */ .F),
   ERR_MISSING_ARGS = _require$codes.ERR_MISSING_ARGS,
   ERR_STREAM_DESTROYED = _require$codes.ERR_STREAM_DESTROYED;
 function noop(err) {
@@ -43065,7 +42715,7 @@ function destroyer(stream, reading, writing, callback) {
   stream.on('close', function () {
     closed = true;
   });
-  if (eos === undefined) eos = __webpack_require__(6815);
+  if (eos === undefined) eos = __webpack_require__(7491);
   eos(stream, {
     readable: reading,
     writable: writing
@@ -43124,13 +42774,13 @@ module.exports = pipeline;
 
 /***/ }),
 
-/***/ 4874:
+/***/ 2278:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-var ERR_INVALID_OPT_VALUE = (__webpack_require__(5500)/* .codes */ .F).ERR_INVALID_OPT_VALUE;
+var ERR_INVALID_OPT_VALUE = (__webpack_require__(8672)/* .codes */ .F).ERR_INVALID_OPT_VALUE;
 function highWaterMarkFrom(options, isDuplex, duplexKey) {
   return options.highWaterMark != null ? options.highWaterMark : isDuplex ? options[duplexKey] : null;
 }
@@ -43153,7 +42803,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3283:
+/***/ 4359:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(2203);
@@ -43161,7 +42811,7 @@ module.exports = __webpack_require__(2203);
 
 /***/ }),
 
-/***/ 6131:
+/***/ 2727:
 /***/ ((module, exports, __webpack_require__) => {
 
 var Stream = __webpack_require__(2203);
@@ -43170,21 +42820,21 @@ if (process.env.READABLE_STREAM === 'disable' && Stream) {
   Object.assign(module.exports, Stream);
   module.exports.Stream = Stream;
 } else {
-  exports = module.exports = __webpack_require__(6893);
+  exports = module.exports = __webpack_require__(3881);
   exports.Stream = Stream || exports;
   exports.Readable = exports;
-  exports.Writable = __webpack_require__(8797);
-  exports.Duplex = __webpack_require__(2063);
-  exports.Transform = __webpack_require__(2337);
-  exports.PassThrough = __webpack_require__(5283);
-  exports.finished = __webpack_require__(6815);
-  exports.pipeline = __webpack_require__(6701);
+  exports.Writable = __webpack_require__(6233);
+  exports.Duplex = __webpack_require__(4139);
+  exports.Transform = __webpack_require__(8509);
+  exports.PassThrough = __webpack_require__(8887);
+  exports.finished = __webpack_require__(7491);
+  exports.pipeline = __webpack_require__(4841);
 }
 
 
 /***/ }),
 
-/***/ 3058:
+/***/ 5950:
 /***/ ((module, exports, __webpack_require__) => {
 
 /*! safe-buffer. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> */
@@ -43256,7 +42906,7 @@ SafeBuffer.allocUnsafeSlow = function (size) {
 
 /***/ }),
 
-/***/ 2803:
+/***/ 6719:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -43341,7 +42991,7 @@ module.exports = safer
 
 /***/ }),
 
-/***/ 4087:
+/***/ 1051:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var fs = __webpack_require__(9896);
@@ -43375,7 +43025,7 @@ module.exports = function (filepath, split, encoding) {
 
 /***/ }),
 
-/***/ 5683:
+/***/ 9991:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -43389,8 +43039,8 @@ const {
 
 const {
   CHANNEL_EXTENDED_DATATYPE: { STDERR },
-} = __webpack_require__(4020);
-const { bufferSlice } = __webpack_require__(2184);
+} = __webpack_require__(4024);
+const { bufferSlice } = __webpack_require__(7500);
 
 const PACKET_SIZE = 32 * 1024;
 const MAX_WINDOW = 2 * 1024 * 1024;
@@ -43678,7 +43328,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3849:
+/***/ 4173:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -43690,14 +43340,14 @@ const { resolve } = __webpack_require__(6928);
 const { readFile } = __webpack_require__(9896);
 const { execFile, spawn } = __webpack_require__(5317);
 
-const { isParsedKey, parseKey } = __webpack_require__(1789);
+const { isParsedKey, parseKey } = __webpack_require__(9033);
 
 const {
   makeBufferParser,
   readUInt32BE,
   writeUInt32BE,
   writeUInt32LE,
-} = __webpack_require__(2184);
+} = __webpack_require__(7500);
 
 function once(cb) {
   let called = false;
@@ -44809,7 +44459,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6297:
+/***/ 197:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -44845,11 +44495,11 @@ const {
   SUPPORTED_KEX,
   SUPPORTED_MAC,
   SUPPORTED_SERVER_HOST_KEY,
-} = __webpack_require__(4020);
-const { init: cryptoInit } = __webpack_require__(2888);
-const Protocol = __webpack_require__(7841);
-const { parseKey } = __webpack_require__(1789);
-const { SFTP } = __webpack_require__(4996);
+} = __webpack_require__(4024);
+const { init: cryptoInit } = __webpack_require__(3708);
+const Protocol = __webpack_require__(4989);
+const { parseKey } = __webpack_require__(9033);
+const { SFTP } = __webpack_require__(2232);
 const {
   bufferCopy,
   makeBufferParser,
@@ -44857,23 +44507,23 @@ const {
   readUInt32BE,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(7500);
 
-const { AgentContext, createAgent, isAgent } = __webpack_require__(3849);
+const { AgentContext, createAgent, isAgent } = __webpack_require__(4173);
 const {
   Channel,
   MAX_WINDOW,
   PACKET_SIZE,
   windowAdjust,
   WINDOW_THRESHOLD,
-} = __webpack_require__(5683);
+} = __webpack_require__(9991);
 const {
   ChannelManager,
   generateAlgorithmList,
   isWritable,
   onChannelOpenFailure,
   onCHANNEL_CLOSE,
-} = __webpack_require__(2137);
+} = __webpack_require__(1717);
 
 const bufferParser = makeBufferParser();
 const sigParser = makeBufferParser();
@@ -46993,7 +46643,7 @@ module.exports = Client;
 
 /***/ }),
 
-/***/ 137:
+/***/ 5701:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -47021,7 +46671,7 @@ for (const ctor of [HttpAgent, HttpsAgent]) {
       const dstPort = options.port;
 
       if (Client === undefined)
-        Client = __webpack_require__(6297);
+        Client = __webpack_require__(197);
 
       const client = new Client();
       let triedForward = false;
@@ -47085,7 +46735,7 @@ function decorateStream(stream, ctor, options) {
 
 /***/ }),
 
-/***/ 5472:
+/***/ 972:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -47098,33 +46748,33 @@ const {
   CygwinAgent,
   OpenSSHAgent,
   PageantAgent,
-} = __webpack_require__(3849);
+} = __webpack_require__(4173);
 const {
   SSHTTPAgent: HTTPAgent,
   SSHTTPSAgent: HTTPSAgent,
-} = __webpack_require__(137);
-const { parseKey } = __webpack_require__(1789);
+} = __webpack_require__(5701);
+const { parseKey } = __webpack_require__(9033);
 const {
   flagsToString,
   OPEN_MODE,
   STATUS_CODE,
   stringToFlags,
-} = __webpack_require__(4996);
+} = __webpack_require__(2232);
 
 module.exports = {
   AgentProtocol,
   BaseAgent,
   createAgent,
-  Client: __webpack_require__(6297),
+  Client: __webpack_require__(197),
   CygwinAgent,
   HTTPAgent,
   HTTPSAgent,
   OpenSSHAgent,
   PageantAgent,
-  Server: __webpack_require__(2605),
+  Server: __webpack_require__(7905),
   utils: {
     parseKey,
-    ...__webpack_require__(3489),
+    ...__webpack_require__(1853),
     sftp: {
       flagsToString,
       OPEN_MODE,
@@ -47137,7 +46787,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3489:
+/***/ 1853:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -47151,10 +46801,10 @@ const {
   randomBytes,
 } = __webpack_require__(6982);
 
-const { Ber } = __webpack_require__(9837);
-const bcrypt_pbkdf = (__webpack_require__(686).pbkdf);
+const { Ber } = __webpack_require__(6097);
+const bcrypt_pbkdf = (__webpack_require__(6618).pbkdf);
 
-const { CIPHER_INFO } = __webpack_require__(2888);
+const { CIPHER_INFO } = __webpack_require__(3708);
 
 const SALT_LEN = 16;
 const DEFAULT_ROUNDS = 16;
@@ -47727,7 +47377,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7841:
+/***/ 4989:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -47773,7 +47423,7 @@ module.exports = {
 
 const { inspect } = __webpack_require__(9023);
 
-const { bindingAvailable, NullCipher, NullDecipher } = __webpack_require__(2888);
+const { bindingAvailable, NullCipher, NullDecipher } = __webpack_require__(3708);
 const {
   COMPAT_CHECKS,
   DISCONNECT_REASON,
@@ -47781,18 +47431,18 @@ const {
   MESSAGE,
   SIGNALS,
   TERMINAL_MODE,
-} = __webpack_require__(4020);
+} = __webpack_require__(4024);
 const {
   DEFAULT_KEXINIT_CLIENT,
   DEFAULT_KEXINIT_SERVER,
   KexInit,
   kexinit,
   onKEXPayload,
-} = __webpack_require__(4637);
+} = __webpack_require__(1425);
 const {
   parseKey,
-} = __webpack_require__(1789);
-const MESSAGE_HANDLERS = __webpack_require__(9244);
+} = __webpack_require__(9033);
+const MESSAGE_HANDLERS = __webpack_require__(528);
 const {
   bufferCopy,
   bufferFill,
@@ -47800,15 +47450,15 @@ const {
   convertSignature,
   sendPacket,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(7500);
 const {
   PacketReader,
   PacketWriter,
   ZlibPacketReader,
   ZlibPacketWriter,
-} = __webpack_require__(4592);
+} = __webpack_require__(8764);
 
-const MODULE_VER = (__webpack_require__(8342)/* .version */ .rE);
+const MODULE_VER = (__webpack_require__(7897)/* .version */ .rE);
 
 const VALID_DISCONNECT_REASONS = new Map(
   Object.values(DISCONNECT_REASON).map((n) => [n, 1])
@@ -49871,7 +49521,7 @@ module.exports = Protocol;
 
 /***/ }),
 
-/***/ 4996:
+/***/ 2232:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -49893,7 +49543,7 @@ const {
   bufferSlice,
   makeBufferParser,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(7500);
 
 const ATTR = {
   SIZE: 0x00000001,
@@ -53473,7 +53123,7 @@ const {
   ERR_INVALID_ARG_TYPE,
   ERR_OUT_OF_RANGE,
   validateNumber
-} = __webpack_require__(3208);
+} = __webpack_require__(2652);
 
 const kMinPoolSpace = 128;
 
@@ -53931,7 +53581,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4020:
+/***/ 4024:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -53941,10 +53591,10 @@ const crypto = __webpack_require__(6982);
 
 let cpuInfo;
 try {
-  cpuInfo = __webpack_require__(4982)();
+  cpuInfo = __webpack_require__(506)();
 } catch {}
 
-const { bindingAvailable, CIPHER_INFO, MAC_INFO } = __webpack_require__(2888);
+const { bindingAvailable, CIPHER_INFO, MAC_INFO } = __webpack_require__(3708);
 
 const eddsaSupported = (() => {
   if (typeof crypto.sign === 'function'
@@ -54295,7 +53945,7 @@ module.exports.DISCONNECT_REASON_BY_VALUE =
 
 /***/ }),
 
-/***/ 2888:
+/***/ 3708:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -54311,7 +53961,7 @@ const {
   createCipheriv, createDecipheriv, createHmac, randomFillSync, timingSafeEqual
 } = __webpack_require__(6982);
 
-const { readUInt32BE, writeUInt32BE } = __webpack_require__(2184);
+const { readUInt32BE, writeUInt32BE } = __webpack_require__(7500);
 
 const FastBuffer = Buffer[Symbol.species];
 const MAX_SEQNO = 2 ** 32 - 1;
@@ -54328,7 +53978,7 @@ let AESGCMDecipher;
 let ChaChaPolyDecipher;
 let GenericDecipher;
 try {
-  binding = __webpack_require__(8440);
+  binding = __webpack_require__(3811);
   ({ AESGCMCipher, ChaChaPolyCipher, GenericCipher,
      AESGCMDecipher, ChaChaPolyDecipher, GenericDecipher } = binding);
 } catch {}
@@ -55882,7 +55532,7 @@ module.exports = {
     // eslint-disable-next-line no-async-promise-executor
     return new Promise(async (resolve, reject) => {
       try {
-        POLY1305_WASM_MODULE = await __webpack_require__(7830)();
+        POLY1305_WASM_MODULE = await __webpack_require__(7042)();
         POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
         poly1305_auth = POLY1305_WASM_MODULE.cwrap(
           'poly1305_auth',
@@ -55905,7 +55555,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7830:
+/***/ 7042:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -55952,7 +55602,7 @@ else {}
 
 /***/ }),
 
-/***/ 9244:
+/***/ 528:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -55960,8 +55610,8 @@ else {}
 
 const MESSAGE_HANDLERS = new Array(256);
 [
-  (__webpack_require__(4637).HANDLERS),
-  __webpack_require__(9964),
+  (__webpack_require__(1425).HANDLERS),
+  __webpack_require__(1528),
 ].forEach((handlers) => {
   // eslint-disable-next-line prefer-const
   for (let [type, handler] of Object.entries(handlers)) {
@@ -55976,7 +55626,7 @@ module.exports = MESSAGE_HANDLERS;
 
 /***/ }),
 
-/***/ 9964:
+/***/ 1528:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -55988,18 +55638,18 @@ const {
   doFatalError,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(7500);
 
 const {
   CHANNEL_OPEN_FAILURE,
   COMPAT,
   MESSAGE,
   TERMINAL_MODE,
-} = __webpack_require__(4020);
+} = __webpack_require__(4024);
 
 const {
   parseKey,
-} = __webpack_require__(1789);
+} = __webpack_require__(9033);
 
 const TERMINAL_MODE_BY_VALUE =
   Array.from(Object.entries(TERMINAL_MODE))
@@ -57269,7 +56919,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4637:
+/***/ 1425:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -57286,7 +56936,7 @@ const {
   randomFillSync,
 } = __webpack_require__(6982);
 
-const { Ber } = __webpack_require__(9837);
+const { Ber } = __webpack_require__(6097);
 
 const {
   COMPAT,
@@ -57298,14 +56948,14 @@ const {
   DEFAULT_COMPRESSION,
   DISCONNECT_REASON,
   MESSAGE,
-} = __webpack_require__(4020);
+} = __webpack_require__(4024);
 const {
   CIPHER_INFO,
   createCipher,
   createDecipher,
   MAC_INFO,
-} = __webpack_require__(2888);
-const { parseDERKey } = __webpack_require__(1789);
+} = __webpack_require__(3708);
+const { parseDERKey } = __webpack_require__(9033);
 const {
   bufferFill,
   bufferParser,
@@ -57314,13 +56964,13 @@ const {
   FastBuffer,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(7500);
 const {
   PacketReader,
   PacketWriter,
   ZlibPacketReader,
   ZlibPacketWriter,
-} = __webpack_require__(4592);
+} = __webpack_require__(8764);
 
 let MESSAGE_HANDLERS;
 
@@ -59064,7 +58714,7 @@ function onKEXPayload(state, payload) {
       case MESSAGE.UNIMPLEMENTED:
       case MESSAGE.DEBUG:
         if (!MESSAGE_HANDLERS)
-          MESSAGE_HANDLERS = __webpack_require__(9244);
+          MESSAGE_HANDLERS = __webpack_require__(528);
         return MESSAGE_HANDLERS[type](this, payload);
     }
   }
@@ -59072,7 +58722,7 @@ function onKEXPayload(state, payload) {
   switch (type) {
     case MESSAGE.DISCONNECT:
       if (!MESSAGE_HANDLERS)
-        MESSAGE_HANDLERS = __webpack_require__(9244);
+        MESSAGE_HANDLERS = __webpack_require__(528);
       return MESSAGE_HANDLERS[type](this, payload);
     case MESSAGE.KEXINIT:
       if (!state.firstPacket) {
@@ -59185,7 +58835,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1789:
+/***/ 9033:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -59208,18 +58858,18 @@ const {
 } = __webpack_require__(6982);
 const supportedOpenSSLCiphers = getCiphers();
 
-const { Ber } = __webpack_require__(9837);
-const bcrypt_pbkdf = (__webpack_require__(686).pbkdf);
+const { Ber } = __webpack_require__(6097);
+const bcrypt_pbkdf = (__webpack_require__(6618).pbkdf);
 
-const { CIPHER_INFO } = __webpack_require__(2888);
-const { eddsaSupported, SUPPORTED_CIPHER } = __webpack_require__(4020);
+const { CIPHER_INFO } = __webpack_require__(3708);
+const { eddsaSupported, SUPPORTED_CIPHER } = __webpack_require__(4024);
 const {
   bufferSlice,
   makeBufferParser,
   readString,
   readUInt32BE,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(7500);
 
 const SYM_HASH_ALGO = Symbol('Hash Algorithm');
 const SYM_PRIV_PEM = Symbol('Private key PEM');
@@ -60677,7 +60327,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3208:
+/***/ 2652:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -60800,13 +60450,13 @@ exports.validateNumber = function validateNumber(value, name) {
 
 /***/ }),
 
-/***/ 2184:
+/***/ 7500:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const Ber = (__webpack_require__(9837).Ber);
+const Ber = (__webpack_require__(6097).Ber);
 
 let DISCONNECT_REASON;
 
@@ -60977,7 +60627,7 @@ module.exports = {
   doFatalError: (protocol, msg, level, reason) => {
     let err;
     if (DISCONNECT_REASON === undefined)
-      ({ DISCONNECT_REASON } = __webpack_require__(4020));
+      ({ DISCONNECT_REASON } = __webpack_require__(4024));
     if (msg instanceof Error) {
       // doFatalError(protocol, err[, reason])
       err = msg;
@@ -61164,7 +60814,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4592:
+/***/ 8764:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -61427,7 +61077,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2605:
+/***/ 7905:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -61456,13 +61106,13 @@ const {
   SUPPORTED_KEX,
   SUPPORTED_MAC,
   SUPPORTED_SERVER_HOST_KEY,
-} = __webpack_require__(4020);
-const { init: cryptoInit } = __webpack_require__(2888);
-const { KexInit } = __webpack_require__(4637);
-const { parseKey } = __webpack_require__(1789);
-const Protocol = __webpack_require__(7841);
-const { SFTP } = __webpack_require__(4996);
-const { writeUInt32BE } = __webpack_require__(2184);
+} = __webpack_require__(4024);
+const { init: cryptoInit } = __webpack_require__(3708);
+const { KexInit } = __webpack_require__(1425);
+const { parseKey } = __webpack_require__(9033);
+const Protocol = __webpack_require__(4989);
+const { SFTP } = __webpack_require__(2232);
+const { writeUInt32BE } = __webpack_require__(7500);
 
 const {
   Channel,
@@ -61470,7 +61120,7 @@ const {
   PACKET_SIZE,
   windowAdjust,
   WINDOW_THRESHOLD,
-} = __webpack_require__(5683);
+} = __webpack_require__(9991);
 
 const {
   ChannelManager,
@@ -61478,7 +61128,7 @@ const {
   isWritable,
   onChannelOpenFailure,
   onCHANNEL_CLOSE,
-} = __webpack_require__(2137);
+} = __webpack_require__(1717);
 
 const MAX_PENDING_AUTHS = 10;
 
@@ -62815,13 +62465,13 @@ module.exports.IncomingClient = Client;
 
 /***/ }),
 
-/***/ 2137:
+/***/ 1717:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { SFTP } = __webpack_require__(4996);
+const { SFTP } = __webpack_require__(2232);
 
 const MAX_CHANNEL = 2 ** 32 - 1;
 
@@ -63159,7 +62809,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 634:
+/***/ 3062:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -63188,7 +62838,7 @@ module.exports = {
 
 /*<replacement>*/
 
-var Buffer = (__webpack_require__(3058).Buffer);
+var Buffer = (__webpack_require__(5950).Buffer);
 /*</replacement>*/
 
 var isEncoding = Buffer.isEncoding || function (encoding) {
@@ -63462,14 +63112,14 @@ function simpleEnd(buf) {
 
 /***/ }),
 
-/***/ 1450:
+/***/ 3662:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 const os = __webpack_require__(857);
 const tty = __webpack_require__(2018);
-const hasFlag = __webpack_require__(3813);
+const hasFlag = __webpack_require__(9473);
 
 const {env} = process;
 
@@ -63605,13 +63255,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5645:
+/***/ 6657:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var chownr = __webpack_require__(5384)
-var tar = __webpack_require__(6118)
-var pump = __webpack_require__(7898)
-var mkdirp = __webpack_require__(9200)
+var chownr = __webpack_require__(1876)
+var tar = __webpack_require__(6474)
+var pump = __webpack_require__(678)
+var mkdirp = __webpack_require__(9676)
 var fs = __webpack_require__(9896)
 var path = __webpack_require__(6928)
 var os = __webpack_require__(857)
@@ -64061,15 +63711,15 @@ function inCwd (dst, cwd) {
 
 /***/ }),
 
-/***/ 5763:
+/***/ 6919:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var util = __webpack_require__(9023)
-var bl = __webpack_require__(794)
-var headers = __webpack_require__(8428)
+var bl = __webpack_require__(3798)
+var headers = __webpack_require__(5472)
 
-var Writable = (__webpack_require__(6131).Writable)
-var PassThrough = (__webpack_require__(6131).PassThrough)
+var Writable = (__webpack_require__(2727).Writable)
+var PassThrough = (__webpack_require__(2727).PassThrough)
 
 var noop = function () {}
 
@@ -64325,7 +63975,7 @@ module.exports = Extract
 
 /***/ }),
 
-/***/ 8428:
+/***/ 5472:
 /***/ ((__unused_webpack_module, exports) => {
 
 var alloc = Buffer.alloc
@@ -64627,28 +64277,28 @@ exports.decode = function (buf, filenameEncoding, allowUnknownFormat) {
 
 /***/ }),
 
-/***/ 6118:
+/***/ 6474:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-exports.extract = __webpack_require__(5763)
-exports.pack = __webpack_require__(861)
+exports.extract = __webpack_require__(6919)
+exports.pack = __webpack_require__(2257)
 
 
 /***/ }),
 
-/***/ 861:
+/***/ 2257:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var constants = __webpack_require__(2147)
-var eos = __webpack_require__(1424)
-var inherits = __webpack_require__(9598)
+var constants = __webpack_require__(8935)
+var eos = __webpack_require__(6564)
+var inherits = __webpack_require__(8090)
 var alloc = Buffer.alloc
 
-var Readable = (__webpack_require__(6131).Readable)
-var Writable = (__webpack_require__(6131).Writable)
+var Readable = (__webpack_require__(2727).Readable)
+var Writable = (__webpack_require__(2727).Writable)
 var StringDecoder = (__webpack_require__(3193).StringDecoder)
 
-var headers = __webpack_require__(8428)
+var headers = __webpack_require__(5472)
 
 var DMODE = parseInt('755', 8)
 var FMODE = parseInt('644', 8)
@@ -64898,7 +64548,7 @@ module.exports = Pack
 
 /***/ }),
 
-/***/ 668:
+/***/ 9384:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 (function(nacl) {
@@ -67293,7 +66943,7 @@ nacl.setPRNG = function(fn) {
 
 /***/ }),
 
-/***/ 4488:
+/***/ 1436:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -67306,7 +66956,7 @@ module.exports = __webpack_require__(9023).deprecate;
 
 /***/ }),
 
-/***/ 8264:
+/***/ 7460:
 /***/ ((module) => {
 
 // Returns a wrapper function that returns a wrapped callback
@@ -67346,21 +66996,21 @@ function wrappy (fn, cb) {
 
 /***/ }),
 
-/***/ 5243:
+/***/ 6364:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = require(__webpack_require__.ab + "build/Release/cpufeatures.node")
 
 /***/ }),
 
-/***/ 8440:
+/***/ 3811:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = require(__webpack_require__.ab + "lib/protocol/crypto/build/Release/sshcrypto.node")
 
 /***/ }),
 
-/***/ 6390:
+/***/ 9554:
 /***/ (function(module, exports) {
 
 // GENERATED FILE. DO NOT EDIT.
@@ -68983,7 +68633,7 @@ module.exports = require(__webpack_require__.ab + "lib/protocol/crypto/build/Rel
 
 /***/ }),
 
-/***/ 9943:
+/***/ 7126:
 /***/ ((module) => {
 
 "use strict";
@@ -68991,7 +68641,7 @@ module.exports = {"rE":"1.14.7"};
 
 /***/ }),
 
-/***/ 5434:
+/***/ 7049:
 /***/ ((module) => {
 
 "use strict";
@@ -68999,7 +68649,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"nested":{"google":{"nested":{"protob
 
 /***/ }),
 
-/***/ 3951:
+/***/ 570:
 /***/ ((module) => {
 
 "use strict";
@@ -69007,7 +68657,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"nested":{"google":{"nested":{"protob
 
 /***/ }),
 
-/***/ 2939:
+/***/ 3946:
 /***/ ((module) => {
 
 "use strict";
@@ -69015,7 +68665,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"nested":{"google":{"nested":{"protob
 
 /***/ }),
 
-/***/ 6710:
+/***/ 159:
 /***/ ((module) => {
 
 "use strict";
@@ -69023,7 +68673,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"nested":{"google":{"nested":{"protob
 
 /***/ }),
 
-/***/ 8342:
+/***/ 7897:
 /***/ ((module) => {
 
 "use strict";

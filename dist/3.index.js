@@ -1,16 +1,16 @@
 "use strict";
-exports.id = 111;
-exports.ids = [111];
+exports.id = 3;
+exports.ids = [3];
 exports.modules = {
 
-/***/ 5779:
+/***/ 5511:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   M: () => (/* binding */ AzureAuth)
 /* harmony export */ });
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
-/* harmony import */ var jsonpath_plus__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6229);
+/* harmony import */ var jsonpath_plus__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3529);
 
 
 class AzureAuth {
@@ -84,7 +84,7 @@ class AzureAuth {
 
 /***/ }),
 
-/***/ 6617:
+/***/ 4861:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -269,7 +269,7 @@ function contextIterator(onInvalidEntry) {
 
 /***/ }),
 
-/***/ 3497:
+/***/ 3877:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -392,7 +392,7 @@ class ExecAuth {
 
 /***/ }),
 
-/***/ 5752:
+/***/ 1356:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -441,14 +441,14 @@ class FileAuth {
 
 /***/ }),
 
-/***/ 9704:
+/***/ 5556:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   m: () => (/* binding */ GoogleCloudPlatformAuth)
 /* harmony export */ });
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
-/* harmony import */ var jsonpath_plus__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6229);
+/* harmony import */ var jsonpath_plus__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3529);
 
 
 class GoogleCloudPlatformAuth {
@@ -520,7 +520,7 @@ class GoogleCloudPlatformAuth {
 
 /***/ }),
 
-/***/ 5195:
+/***/ 5015:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -529,7 +529,7 @@ __webpack_require__.d(__webpack_exports__, {
   g: () => (/* binding */ OpenIDConnectAuth)
 });
 
-;// CONCATENATED MODULE: ./node_modules/oauth4webapi/build/index.js
+;// CONCATENATED MODULE: ../../node_modules/oauth4webapi/build/index.js
 let USER_AGENT;
 if (typeof navigator === 'undefined' || !navigator.userAgent?.startsWith?.('Mozilla/5.0 ')) {
     const NAME = 'oauth4webapi';
@@ -3060,7 +3060,7 @@ const _nopkce = (/* unused pure expression or super */ null && (nopkce));
 const _nodiscoverycheck = Symbol();
 const _expectedIssuer = Symbol();
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/openid-client/build/index.js
+;// CONCATENATED MODULE: ../../node_modules/openid-client/build/index.js
 
 
 
@@ -4407,7 +4407,7 @@ async function fetchProtectedResource(config, accessToken, url, method, body, he
     return result;
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/rfc4648/lib/rfc4648.js
+;// CONCATENATED MODULE: ../../node_modules/rfc4648/lib/rfc4648.js
 /* eslint-disable @typescript-eslint/strict-boolean-expressions */
 
 // ---------------------------------------------------------------------------
@@ -4584,7 +4584,7 @@ function _stringify(data, encoding, opts) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/@kubernetes/client-node/dist/oidc_auth.js
+;// CONCATENATED MODULE: ../../node_modules/@kubernetes/client-node/dist/oidc_auth.js
 
 
 class OidcClient {
@@ -4683,7 +4683,7 @@ class OpenIDConnectAuth {
 
 /***/ }),
 
-/***/ 3243:
+/***/ 2831:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -7760,7 +7760,7 @@ const {
 
 /***/ }),
 
-/***/ 6229:
+/***/ 3529:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 195;
-exports.ids = [195];
+exports.id = 951;
+exports.ids = [951];
 exports.modules = {
 
-/***/ 6195:
+/***/ 1951:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,9 +14,9 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
-// EXTERNAL MODULE: ./src/util/status-ranges.ts
-var status_ranges = __webpack_require__(5419);
-;// CONCATENATED MODULE: ./src/deploy/verify.ts
+// EXTERNAL MODULE: ../util/status-ranges.ts
+var status_ranges = __webpack_require__(6623);
+;// CONCATENATED MODULE: ../deploy/verify.ts
 
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -125,7 +125,7 @@ function runSmoke(opts) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/stages/verify.ts
+;// CONCATENATED MODULE: ../stages/verify.ts
 
 /**
  * Checks the new version where users reach it, after the switch. On failure with auto-rollback,

@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 764;
-exports.ids = [764];
+exports.id = 939;
+exports.ids = [939];
 exports.modules = {
 
-/***/ 6764:
+/***/ 2160:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -15,12 +15,12 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./node_modules/dockerode/lib/docker.js
-var docker = __webpack_require__(9040);
+// EXTERNAL MODULE: ../../node_modules/dockerode/lib/docker.js
+var docker = __webpack_require__(5292);
 var docker_default = /*#__PURE__*/__webpack_require__.n(docker);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
-;// CONCATENATED MODULE: ./src/migrate/changed-files.ts
+;// CONCATENATED MODULE: ../migrate/changed-files.ts
 
 
 /**
@@ -55,7 +55,7 @@ function changedMigrations(files, ctx, workDir) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/migrate/lint/rules.ts
+;// CONCATENATED MODULE: ../migrate/lint/rules.ts
 /**
  * The rule catalogue. Two kinds of harm, which decide how a rule treats a table created earlier in
  * the same file:
@@ -434,7 +434,7 @@ function isAllowed(rule, names) {
     return names.has(rule) || RULES[rule].squawk.some((s) => names.has(s));
 }
 
-;// CONCATENATED MODULE: ./src/migrate/compat.ts
+;// CONCATENATED MODULE: ../migrate/compat.ts
 
 /** name → backward compatible (no finding of a rule that breaks the previous app version), per file. */
 function compatibility(files, findings) {
@@ -444,7 +444,7 @@ function compatibility(files, findings) {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
-;// CONCATENATED MODULE: ./src/migrate/in-image.ts
+;// CONCATENATED MODULE: ../migrate/in-image.ts
 
 /**
  * Runs `command` inside the freshly built image (`docker run --rm --network host` with
@@ -492,7 +492,7 @@ async function runInImage(docker, image, command, env, onLine) {
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-;// CONCATENATED MODULE: ./src/migrate/layout.ts
+;// CONCATENATED MODULE: ../migrate/layout.ts
 
 
 
@@ -619,9 +619,9 @@ function dbmateUpSection(content) {
     return { sql: content.slice(from, Math.max(from, to)), lineOffset: up + 1 };
 }
 
-// EXTERNAL MODULE: ./node_modules/libpg-query/wasm/index.cjs
-var wasm = __webpack_require__(2627);
-;// CONCATENATED MODULE: ./src/migrate/lint/allow.ts
+// EXTERNAL MODULE: ../../node_modules/libpg-query/wasm/index.cjs
+var wasm = __webpack_require__(4951);
+;// CONCATENATED MODULE: ../migrate/lint/allow.ts
 /**
  * Allow comments: `-- safe-deploy: allow <rule>[, <rule>]` (rules separated by commas and/or
  * spaces, case-insensitive). It counts when it sits in the run of `--` comment lines that ends on
@@ -661,7 +661,7 @@ function addRules(line, into) {
             into.add(rule.toLowerCase());
 }
 
-;// CONCATENATED MODULE: ./src/migrate/split.ts
+;// CONCATENATED MODULE: ../migrate/split.ts
 /**
  * A small SQL lexer that splits a migration into statements the way psql does: semicolons inside
  * strings, quoted identifiers, dollar quotes, comments, parentheses and `BEGIN ATOMIC … END`
@@ -832,7 +832,7 @@ function transactionControl(stmt) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/migrate/prepare.ts
+;// CONCATENATED MODULE: ../migrate/prepare.ts
 
 function prepareFile(sql) {
     const body = analyse(sql);
@@ -939,7 +939,7 @@ function firstLine(text) {
     return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }
 
-;// CONCATENATED MODULE: ./src/migrate/lint/ast.ts
+;// CONCATENATED MODULE: ../migrate/lint/ast.ts
 /** Small readers over the libpg-query AST, which is all optional fields and one-key wrapper objects. */
 /** The `sval`s of a list of `String` nodes, e.g. a qualified name. */
 function strings(nodes) {
@@ -1038,7 +1038,7 @@ function notNullColumns(expr) {
     return [];
 }
 
-;// CONCATENATED MODULE: ./src/migrate/lint/column-types.ts
+;// CONCATENATED MODULE: ../migrate/lint/column-types.ts
 /**
  * What the linted migrations say about column types, so `alter-column-type` can tell a
  * binary-coercible change (no rewrite) from one that rewrites the table. The old type is only
@@ -1132,7 +1132,7 @@ function sameMods(a, b) {
     return a.length === b.length && a.every((m, i) => m !== undefined && m === b[i]);
 }
 
-;// CONCATENATED MODULE: ./src/migrate/lint/not-null-checks.ts
+;// CONCATENATED MODULE: ../migrate/lint/not-null-checks.ts
 class NotNullChecks {
     tables = new Map();
     /** Constraints validated without their ADD in sight (added by hand, or in a squashed history). */
@@ -1192,7 +1192,7 @@ class NotNullChecks {
     }
 }
 
-;// CONCATENATED MODULE: ./src/migrate/lint/builtin-functions.ts
+;// CONCATENATED MODULE: ../migrate/lint/builtin-functions.ts
 // Generated by scripts/pg-builtin-functions.sh from PostgreSQL 15.18 (Debian 15.18-0+deb12u1)'s pg_proc: do not edit.
 // pg_catalog functions with no VOLATILE overload (IMMUTABLE or STABLE), callable from SQL.
 const PG_CATALOG_VERSION = '15.18';
@@ -1430,7 +1430,7 @@ xid8send xideq xideqint4 xidneq xidneqint4 xidsend xml xml_is_well_formed xml_is
 xml_is_well_formed_document xml_send xmlcomment xmlconcat2 xmlexists xmlvalidate xpath xpath_exists
 `;
 
-;// CONCATENATED MODULE: ./src/migrate/lint/volatility.ts
+;// CONCATENATED MODULE: ../migrate/lint/volatility.ts
 
 /**
  * Whether a column DEFAULT may call a function without rewriting the table. PostgreSQL 11+ stores
@@ -1473,7 +1473,7 @@ function isKnownNonVolatile(f) {
     return (f.schema === undefined || f.schema === 'pg_catalog') && NON_VOLATILE.has(f.name);
 }
 
-;// CONCATENATED MODULE: ./src/migrate/lint/checks.ts
+;// CONCATENATED MODULE: ../migrate/lint/checks.ts
 
 
 
@@ -1815,7 +1815,7 @@ function addConstraint(c, add) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/migrate/lint/source.ts
+;// CONCATENATED MODULE: ../migrate/lint/source.ts
 /**
  * Offsets in a migration's SQL → lines. libpg-query reports statement locations in UTF-8 bytes
  * (the C parser's view) but syntax-error positions in characters (code points), while JS strings
@@ -1906,7 +1906,7 @@ function source_skipBlockComment(s, start) {
     return s.length;
 }
 
-;// CONCATENATED MODULE: ./src/migrate/lint/lint.ts
+;// CONCATENATED MODULE: ../migrate/lint/lint.ts
 
 
 
@@ -2029,7 +2029,7 @@ function oneLine(text) {
     return text.replace(/\s+/g, ' ').trim().slice(0, STATEMENT_CHARS);
 }
 
-;// CONCATENATED MODULE: ./src/migrate/history.ts
+;// CONCATENATED MODULE: ../migrate/history.ts
 
 /**
  * The migrations table: which files were applied, with what content, when and how long they took.
@@ -2107,9 +2107,9 @@ async function recordApplied(client, table, row) {
     await client.query(`INSERT INTO ${table.sql} (name, checksum, applied_at, duration_ms, backward_compatible) VALUES ($1, $2, now(), $3, $4)`, [row.name, row.checksum, Math.round(row.durationMs), row.backwardCompatible ?? null]);
 }
 
-// EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
-var esm = __webpack_require__(6230);
-;// CONCATENATED MODULE: ./src/migrate/session.ts
+// EXTERNAL MODULE: ../../node_modules/pg/esm/index.mjs
+var esm = __webpack_require__(5757);
+;// CONCATENATED MODULE: ../migrate/session.ts
 
 class MigrationRunnerError extends Error {
     name = 'MigrationRunnerError';
@@ -2180,7 +2180,7 @@ function safeMessage(err, databaseUrl) {
     return redact(raw, databaseUrl);
 }
 
-;// CONCATENATED MODULE: ./src/migrate/pg-error.ts
+;// CONCATENATED MODULE: ../migrate/pg-error.ts
 
 
 const LOCK_NOT_AVAILABLE = '55P03';
@@ -2226,7 +2226,7 @@ function lineAt(sent, position) {
     return sent.lineOffset + newlines + 1;
 }
 
-;// CONCATENATED MODULE: ./src/migrate/apply.ts
+;// CONCATENATED MODULE: ../migrate/apply.ts
 
 
 
@@ -2391,7 +2391,7 @@ function countNewlines(text) {
     return n;
 }
 
-;// CONCATENATED MODULE: ./src/migrate/plan.ts
+;// CONCATENATED MODULE: ../migrate/plan.ts
 function computePlan(files, history) {
     const seen = new Set();
     for (const f of files) {
@@ -2446,7 +2446,7 @@ function plan_flywayVersion(name) {
     return raw ? raw.split(/[._]/).map((p) => BigInt(p)) : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/migrate/runner.ts
+;// CONCATENATED MODULE: ../migrate/runner.ts
 
 
 
@@ -2591,11 +2591,11 @@ function wrap(err, doing, databaseUrl) {
     return new MigrationRunnerError(`${doing}: ${safeMessage(err, databaseUrl)}`);
 }
 
-// EXTERNAL MODULE: ./src/migrate/window.ts
-var migrate_window = __webpack_require__(5385);
-// EXTERNAL MODULE: ./src/util/shell.ts
-var shell = __webpack_require__(5462);
-;// CONCATENATED MODULE: ./src/stages/migrate.ts
+// EXTERNAL MODULE: ../migrate/window.ts
+var migrate_window = __webpack_require__(2197);
+// EXTERNAL MODULE: ../util/shell.ts
+var shell = __webpack_require__(1162);
+;// CONCATENATED MODULE: ../stages/migrate.ts
 
 
 
@@ -2765,13 +2765,13 @@ function formatUtc(iso) {
 
 /***/ }),
 
-/***/ 5462:
+/***/ 1162:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   E: () => (/* binding */ runShell)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1260);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3032);
 
 /**
  * Runs a user command the way a workflow `run:` step does (bash, errexit + pipefail), streaming its
@@ -2793,6 +2793,50 @@ async function runShell(command, opts) {
     });
     return { exitCode, tail };
 }
+
+
+/***/ }),
+
+/***/ 1214:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+// Stands in for `@grpc/grpc-js` in the bundle only (src/lazy/tsconfig.json maps the name here):
+// dockerode requires it when it loads, for its own BuildKit session, which the action never uses;
+// our session (src/build/session.ts) loads the real module on first use. Its path below is not
+// the mapped name, so it reaches the real one.
+let real;
+module.exports = new Proxy({}, { get: (_, key) => (real ??= __webpack_require__(4885))[key] });
+
+
+/***/ }),
+
+/***/ 8972:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+// Stands in for `@grpc/proto-loader` in the bundle only (src/lazy/tsconfig.json maps the name here):
+// dockerode requires it when it loads, for its own BuildKit session, which the action never uses.
+let real;
+module.exports = new Proxy({}, { get: (_, key) => (real ??= __webpack_require__(4133))[key] });
+
+
+/***/ }),
+
+/***/ 2314:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+// Stands in for `ssh2` in the bundle only (src/lazy/tsconfig.json maps the name here): docker-modem
+// requires it when it loads, for ssh:// engines, which most runs never use. The real module loads
+// on first use instead. Its path below is not the mapped name, so it reaches the real one.
+let real;
+const load = () => (real ??= __webpack_require__(972));
+// docker-modem takes `require('ssh2').Client` at load time: a constructor that builds the real one.
+function Client(...args) {
+  return new (load().Client)(...args);
+}
+module.exports = new Proxy({ Client }, { get: (own, key) => (key === 'Client' ? Client : load()[key]) });
 
 
 /***/ })

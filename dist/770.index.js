@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 238;
-exports.ids = [238];
+exports.id = 770;
+exports.ids = [770];
 exports.modules = {
 
-/***/ 1238:
+/***/ 1770:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -19,9 +19,9 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
-// EXTERNAL MODULE: ./src/util/shell.ts
-var shell = __webpack_require__(5462);
-;// CONCATENATED MODULE: ./src/deploy/command-target.ts
+// EXTERNAL MODULE: ../util/shell.ts
+var shell = __webpack_require__(1162);
+;// CONCATENATED MODULE: ../deploy/command-target.ts
 
 /**
  * `deploy-to: command`: the user's own command does the deploy (Fly, Render, ECS, kubectl, ssh…).
@@ -69,11 +69,11 @@ function commandTarget(c) {
     };
 }
 
-// EXTERNAL MODULE: ./src/deploy/docker/index.ts + 18 modules
-var docker = __webpack_require__(9149);
-// EXTERNAL MODULE: ./src/deploy/docker/defaults.ts
-var defaults = __webpack_require__(6748);
-;// CONCATENATED MODULE: ./src/deploy/docker-target.ts
+// EXTERNAL MODULE: ../deploy/docker/index.ts + 18 modules
+var docker = __webpack_require__(7161);
+// EXTERNAL MODULE: ../deploy/docker/defaults.ts
+var defaults = __webpack_require__(6992);
+;// CONCATENATED MODULE: ../deploy/docker-target.ts
 
 
 /** `deploy-to: docker`: the zero-downtime engine in src/deploy/docker. */
@@ -221,7 +221,7 @@ function dockerTarget(config) {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/access.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/access.ts
 function accessChecks(opts) {
     const checks = [
         { verb: 'get', group: 'apps', resource: 'deployments', why: 'read the live version' },
@@ -241,7 +241,7 @@ function deniedLine(c, namespace, user) {
     return `the credentials (${user}) may not ${c.verb} ${res} in namespace ${namespace} (needed to ${c.why}): grant it with a Role rule {apiGroups: ["${c.group}"], resources: ["${c.resource}"], verbs: ["${c.verb}"]} bound to them`;
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/annotations.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/annotations.ts
 /**
  * Names safe-deploy writes on a Deployment. The deployment controller copies a Deployment's
  * annotations onto the ReplicaSet it creates for each revision, so every revision keeps the
@@ -278,7 +278,7 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __webpack_require__(1692);
 var external_node_tls_default = /*#__PURE__*/__webpack_require__.n(external_node_tls_);
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/requests.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/requests.ts
 const PATCH_TYPES = {
     strategic: 'application/strategic-merge-patch+json',
     merge: 'application/merge-patch+json',
@@ -392,7 +392,7 @@ function watchEvents(text) {
     return { events: lines.filter((l) => l.trim()).map((l) => JSON.parse(l)), rest };
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/client.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/client.ts
 /**
  * The connection to the cluster: the kubeconfig read with client-node's parts (kubeconfig.ts: real
  * kubeconfigs, exec credential plugins, client certificates), loaded only when a run deploys to
@@ -426,7 +426,7 @@ function kubeconfigFileExists(env) {
 let loading;
 /** Starts loading the kubeconfig code (client-node's parts) without waiting; connect() finishes the job. */
 function preloadClient() {
-    loading ??= Promise.all(/* import() */[__webpack_require__.e(111), __webpack_require__.e(205)]).then(__webpack_require__.bind(__webpack_require__, 1205));
+    loading ??= Promise.all(/* import() */[__webpack_require__.e(3), __webpack_require__.e(225)]).then(__webpack_require__.bind(__webpack_require__, 2225));
     loading.catch(() => undefined);
 }
 /** An error answer: the status and the API's Status body. */
@@ -442,7 +442,7 @@ class ApiFailure extends Error {
 async function connect(o) {
     if (!o.kubeconfig && !kubeconfigFileExists(process.env))
         throw new KubeError('no kubeconfig: set the kubeconfig input (its YAML or base64, from a secret), or set KUBECONFIG on the runner (azure/k8s-set-context does)');
-    const k = await (loading ??= Promise.all(/* import() */[__webpack_require__.e(111), __webpack_require__.e(205)]).then(__webpack_require__.bind(__webpack_require__, 1205)));
+    const k = await (loading ??= Promise.all(/* import() */[__webpack_require__.e(3), __webpack_require__.e(225)]).then(__webpack_require__.bind(__webpack_require__, 2225)));
     let kc;
     try {
         kc = o.kubeconfig ? k.parseKubeconfig(o.kubeconfig) : k.loadDefaultKubeconfig(process.env);
@@ -516,10 +516,10 @@ const directAgents = (plain) => (o) => plain ? new (external_node_http_default()
  */
 async function proxyAgents(proxyUrl, plain) {
     if (proxyUrl.startsWith('socks')) {
-        const { SocksProxyAgent } = await __webpack_require__.e(/* import() */ 357).then(__webpack_require__.t.bind(__webpack_require__, 3357, 23));
+        const { SocksProxyAgent } = await __webpack_require__.e(/* import() */ 57).then(__webpack_require__.t.bind(__webpack_require__, 1057, 23));
         return (o) => new SocksProxyAgent(proxyUrl, o);
     }
-    const { HttpProxyAgent, HttpsProxyAgent } = await __webpack_require__.e(/* import() */ 611).then(__webpack_require__.bind(__webpack_require__, 9611));
+    const { HttpProxyAgent, HttpsProxyAgent } = await __webpack_require__.e(/* import() */ 327).then(__webpack_require__.bind(__webpack_require__, 2327));
     return (o) => plain ? new HttpProxyAgent({ ...o, proxy: proxyUrl }) : new HttpsProxyAgent({ ...o, proxy: proxyUrl });
 }
 /** The TLS settings an agent is made from; requests share connections while all of them are equal. */
@@ -691,7 +691,7 @@ function statusMessage(body) {
 const isNotFound = (err) => err instanceof KubeError && err.status === 404;
 const isConflict = (err) => err instanceof KubeError && err.status === 409;
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/containers.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/containers.ts
 class ContainerChoiceError extends Error {
 }
 /**
@@ -714,7 +714,7 @@ function pickContainer(d, app, requested) {
     throw new ContainerChoiceError(`${where} has ${names.length} containers (${list}) and none is named "${app}": set kube-container to the one this image goes in`);
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/history.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/history.ts
 
 /**
  * The label selector that lists the Deployment's ReplicaSets (its matchLabels; "" lists the
@@ -782,7 +782,7 @@ function revisionFor(revisions, sha) {
     return revisions.find((r) => r.sha === sha && !r.failed);
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/image.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/image.ts
 class ImageRefError extends Error {
 }
 const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,}$/;
@@ -836,7 +836,7 @@ function pinnedImage(ref) {
     return r.digest ? `${repositoryOf(r)}@${r.digest}` : formatImageRef(r);
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/job.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/job.ts
 const JOB_TTL_SECONDS = 600;
 function migrationJobName(app, sha, suffix) {
     // Job names end up as a label value (job-name): at most 63 characters.
@@ -897,7 +897,7 @@ function jobState(j) {
     return { state: 'running' };
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/lease.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/lease.ts
 const LEASE_SECONDS = 30;
 const RENEW_EVERY_MS = 10_000;
 function leaseName(app, environment) {
@@ -939,7 +939,7 @@ function leaseSpec(lease, me, now, decision) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/patch.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/patch.ts
 
 function releaseAnnotations(m) {
     const a = {
@@ -1010,7 +1010,7 @@ function undoPatch(d, to) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/plan.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/plan.ts
 /** What a deploy would do, for dry-run: live and new image, replicas and strategy, and the server's verdict. */
 function dryRunPlan(o) {
     const d = o.deployment;
@@ -1032,7 +1032,7 @@ function dryRunPlan(o) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/pods.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/pods.ts
 const MAX_EVENTS = 5;
 function podProblems(pods, events) {
     const out = [];
@@ -1091,7 +1091,7 @@ function describeProblems(problems) {
     return reasons.length ? `pods: ${reasons.join(', ')}` : '';
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/rollout.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/rollout.ts
 function progressOf(d) {
     const s = d.status ?? {};
     return {
@@ -1155,7 +1155,7 @@ function rolloutDecision(d, w) {
     return s;
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/target.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/target.ts
 /**
  * `deploy-to: kubernetes`: sets the Deployment's container image by digest, waits for the rollout
  * as `kubectl rollout status` does, and undoes it as `kubectl rollout undo` does when it fails.
@@ -1680,7 +1680,7 @@ async function jobLogs(kube, job) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/kubernetes/index.ts
+;// CONCATENATED MODULE: ../deploy/kubernetes/index.ts
 /**
  * The Kubernetes target. Only types and the factory are exported; the kubeconfig code (with the
  * parts of @kubernetes/client-node it uses) is imported dynamically on the first call, so runs that
@@ -1688,7 +1688,7 @@ async function jobLogs(kube, job) {
  */
 
 
-;// CONCATENATED MODULE: ./src/stages/target.ts
+;// CONCATENATED MODULE: ../stages/target.ts
 /**
  * The deploy stage's side of the targets: turns the action's inputs into one target's own config.
  * The targets in src/deploy/ know nothing of inputs; this is the only place that reads both.
@@ -1780,13 +1780,13 @@ function repositoryName(ctx) {
 
 /***/ }),
 
-/***/ 5462:
+/***/ 1162:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   E: () => (/* binding */ runShell)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1260);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3032);
 
 /**
  * Runs a user command the way a workflow `run:` step does (bash, errexit + pipefail), streaming its

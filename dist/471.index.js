@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 149;
-exports.ids = [149];
+exports.id = 471;
+exports.ids = [471];
 exports.modules = {
 
-/***/ 9149:
+/***/ 7161:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -22,22 +22,22 @@ __webpack_require__.d(__webpack_exports__, {
   rollbackDocker: () => (/* reexport */ rollbackDocker)
 });
 
-// EXTERNAL MODULE: ./src/util/status-ranges.ts
-var status_ranges = __webpack_require__(5419);
-// EXTERNAL MODULE: ./src/deploy/docker/defaults.ts
-var defaults = __webpack_require__(6748);
-// EXTERNAL MODULE: ./node_modules/dockerode/lib/docker.js
-var docker = __webpack_require__(9040);
+// EXTERNAL MODULE: ../util/status-ranges.ts
+var status_ranges = __webpack_require__(6623);
+// EXTERNAL MODULE: ../deploy/docker/defaults.ts
+var defaults = __webpack_require__(6992);
+// EXTERNAL MODULE: ../../node_modules/dockerode/lib/docker.js
+var docker = __webpack_require__(5292);
 var docker_default = /*#__PURE__*/__webpack_require__.n(docker);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
 var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
-// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
-var lib = __webpack_require__(5472);
+// EXTERNAL MODULE: ./ssh2.cjs
+var ssh2 = __webpack_require__(2314);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
-;// CONCATENATED MODULE: ./src/deploy/docker/known-hosts.ts
+;// CONCATENATED MODULE: ../deploy/docker/known-hosts.ts
 
 function parseKnownHosts(text) {
     const keys = [];
@@ -104,7 +104,7 @@ function unknownKeyMessage(host, port, key, known) {
         `add this line to ssh-known-hosts: ${knownHostsLine(host, port, key)}`);
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/ssh-agent.ts
+;// CONCATENATED MODULE: ../deploy/docker/ssh-agent.ts
 
 
 
@@ -129,7 +129,7 @@ function sshAgent(config, knownHosts) {
             refused = unknownKeyMessage(host, port, key, known);
             return false;
         };
-        const c = new lib.Client();
+        const c = new ssh2.Client();
         c.once('ready', () => {
             ssh_agent_open.add(c);
             resolve(c);
@@ -161,7 +161,7 @@ function closeSshConnections() {
     ssh_agent_open.clear();
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/client.ts
+;// CONCATENATED MODULE: ../deploy/docker/client.ts
 
 
 const clients = new Map();
@@ -256,7 +256,7 @@ async function pingOrExplain(docker, label, timeoutMs = 15_000) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/exec.ts
+;// CONCATENATED MODULE: ../deploy/docker/exec.ts
 /**
  * Splits Docker's multiplexed stream (no TTY): frames of an 8-byte header (stream type, 3 zero
  * bytes, big-endian size) and the payload. Used for exec output and for `logs`.
@@ -364,7 +364,7 @@ function failedResult(err, signal) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/lock.ts
+;// CONCATENATED MODULE: ../deploy/docker/lock.ts
 
 const POLL_MS = 250;
 /** The holder writes a line this often; the lock exits after LEASE_S seconds without one. */
@@ -497,7 +497,7 @@ async function describeHolder(docker, name) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/tar.ts
+;// CONCATENATED MODULE: ../deploy/docker/tar.ts
 const BLOCK = 512;
 function writeString(buf, value, offset, length) {
     buf.write(value.slice(0, length), offset, length, 'utf8');
@@ -574,7 +574,7 @@ function untar(archive) {
     return files;
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/proxy.ts
+;// CONCATENATED MODULE: ../deploy/docker/proxy.ts
 
 
 const MAIN = '/etc/caddy/Caddyfile';
@@ -771,20 +771,24 @@ async function removeSite(docker, proxy, file) {
  * exec's environment, which is fine: a site file holds an address, an upstream and a version,
  * never a secret. Pure, so its argv is table-tested.
  */
-function switchSiteExec(file, content) {
+function switchSiteExec(file, content, ports) {
     // Exit 97 (not a code caddy uses) tells a file that could not be written from a rejected config.
+    // Only the headers and the public ports' open connections are kept: on a host-network proxy the
+    // table is the whole host's, and its thousand TIME_WAIT lines cost ~30 ms on the way out.
+    const hex = ports.map((p) => p.toString(16).padStart(4, '0').toUpperCase()).join('|') || 'none';
+    const table = `awk 'FNR == 1 || (($4 == "01" || $4 == "08") && $2 ~ /:(${hex})$/)' /proc/net/tcp /proc/net/tcp6 2>/dev/null`;
     const script = `{ printf '%s' "$SAFE_DEPLOY_SITE" > "$1.new" && mv -f "$1.new" "$1"; } || exit ${WRITE_FAILED}; ` +
-        `cat /proc/net/tcp /proc/net/tcp6 2>/dev/null; exec ${RELOAD.join(' ')} >&2`;
+        `${table}; exec ${RELOAD.join(' ')} >&2`;
     return { cmd: ['sh', '-c', script, 'switch-site', file], env: [`SAFE_DEPLOY_SITE=${content}`] };
 }
 /**
  * Points the proxy at a new upstream: the site file and a graceful reload. A file that cannot be
  * written or a config Caddy rejects fails with Caddy's own last line; the running config stays.
- * Returns the proxy's TCP table as read just before the reload (for the drain), or undefined when
- * the proxy had none to read.
+ * Returns the proxy's TCP table (the client connections to `ports`) as read just before the reload,
+ * for the drain, or undefined when the proxy had none to read.
  */
-async function switchSite(docker, proxy, file, content) {
-    const { cmd, env } = switchSiteExec(file, content);
+async function switchSite(docker, proxy, file, content, ports) {
+    const { cmd, env } = switchSiteExec(file, content, ports);
     const r = await execIn(docker, proxy, cmd, 30_000, env);
     const why = lastLine(r.stderr || r.stdout);
     if (r.exitCode === WRITE_FAILED)
@@ -829,7 +833,7 @@ function parseSite(content) {
     return { upstream, container: field('container'), sha: field('sha'), image: field('image') };
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/context.ts
+;// CONCATENATED MODULE: ../deploy/docker/context.ts
 
 
 
@@ -980,7 +984,7 @@ async function withLock(ctx, fn, held = false) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/containers.ts
+;// CONCATENATED MODULE: ../deploy/docker/containers.ts
 
 
 /** Every container of this app and environment (running or not), newest first. */
@@ -1130,7 +1134,7 @@ async function startExisting(ctx, name) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/live.ts
+;// CONCATENATED MODULE: ../deploy/docker/live.ts
 
 
 
@@ -1193,7 +1197,7 @@ function publicUrl(ctx) {
     return ctx.domain ? `https://${ctx.domain}` : `http://${ctx.hostName}:${ctx.publicPort}`;
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/launch.ts
+;// CONCATENATED MODULE: ../deploy/docker/launch.ts
 
 
 
@@ -1266,7 +1270,7 @@ async function launch(ctx, opts, prober, existing, ports) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/drain.ts
+;// CONCATENATED MODULE: ../deploy/docker/drain.ts
 
 
 const ESTABLISHED = '01';
@@ -1408,7 +1412,7 @@ async function waitDrained(ctx, endpoints, boundMs, ports, before) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/health.ts
+;// CONCATENATED MODULE: ../deploy/docker/health.ts
 
 const PROBE_TIMEOUT_S = 3;
 const FIRST_BACKOFF_MS = 25;
@@ -1496,7 +1500,7 @@ async function exitedWith(docker, container) {
     return info.State.Running ? undefined : info.State.ExitCode;
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/steps.ts
+;// CONCATENATED MODULE: ../deploy/docker/steps.ts
 
 
 
@@ -1601,7 +1605,7 @@ async function afterSwitch(ctx, live, table) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/direct.ts
+;// CONCATENATED MODULE: ../deploy/docker/direct.ts
 
 
 
@@ -1683,7 +1687,7 @@ async function startProber(ctx) {
     return name;
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/swap.ts
+;// CONCATENATED MODULE: ../deploy/docker/swap.ts
 
 
 
@@ -1741,7 +1745,7 @@ async function deployProxied(ctx, opts) {
             return { ...(await failedHealth(ctx, launched.name, health, previous)), proxyNote };
         const site = renderSite(siteAddress(ctx), { upstream: launched.upstream, ...current });
         try {
-            table = await switchSite(ctx.docker, ctx.proxyName, ctx.site, site);
+            table = await switchSite(ctx.docker, ctx.proxyName, ctx.site, site, proxyConfig(ctx).publicPorts);
         }
         catch (err) {
             if (!(await proxyRunning(ctx.docker, ctx.proxyName)))
@@ -1834,7 +1838,7 @@ async function healAfterSwitch(ctx, liveContainer) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/rollback.ts
+;// CONCATENATED MODULE: ../deploy/docker/rollback.ts
 
 
 
@@ -1938,7 +1942,7 @@ async function rollbackLocked(ctx, target, live, proxyNote, all, ports) {
         }
         let table; // the proxy's TCP table just before the reload: the drain's evidence
         if (!direct) {
-            table = await switchSite(ctx.docker, ctx.proxyName, ctx.site, renderSite(siteAddress(ctx), { upstream, ...version }));
+            table = await switchSite(ctx.docker, ctx.proxyName, ctx.site, renderSite(siteAddress(ctx), { upstream, ...version }), proxyConfig(ctx).publicPorts);
             ctx.log(`switched ${siteAddress(ctx)} back to ${target}`);
         }
         await keepRestarting(ctx, target); // the same restart policy as a fresh container once live
@@ -1967,7 +1971,7 @@ async function rollbackLocked(ctx, target, live, proxyNote, all, ports) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/state.ts
+;// CONCATENATED MODULE: ../deploy/docker/state.ts
 
 
 
@@ -2000,7 +2004,7 @@ async function preflightDocker(opts) {
     await connect(opts);
 }
 
-;// CONCATENATED MODULE: ./src/deploy/docker/index.ts
+;// CONCATENATED MODULE: ../deploy/docker/index.ts
 /** The `deploy-to: docker` engine: one entry point for the pipeline, independent of inputs. */
 
 
@@ -2008,6 +2012,50 @@ async function preflightDocker(opts) {
 
 
 
+
+
+/***/ }),
+
+/***/ 1214:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+// Stands in for `@grpc/grpc-js` in the bundle only (src/lazy/tsconfig.json maps the name here):
+// dockerode requires it when it loads, for its own BuildKit session, which the action never uses;
+// our session (src/build/session.ts) loads the real module on first use. Its path below is not
+// the mapped name, so it reaches the real one.
+let real;
+module.exports = new Proxy({}, { get: (_, key) => (real ??= __webpack_require__(4885))[key] });
+
+
+/***/ }),
+
+/***/ 8972:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+// Stands in for `@grpc/proto-loader` in the bundle only (src/lazy/tsconfig.json maps the name here):
+// dockerode requires it when it loads, for its own BuildKit session, which the action never uses.
+let real;
+module.exports = new Proxy({}, { get: (_, key) => (real ??= __webpack_require__(4133))[key] });
+
+
+/***/ }),
+
+/***/ 2314:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+// Stands in for `ssh2` in the bundle only (src/lazy/tsconfig.json maps the name here): docker-modem
+// requires it when it loads, for ssh:// engines, which most runs never use. The real module loads
+// on first use instead. Its path below is not the mapped name, so it reaches the real one.
+let real;
+const load = () => (real ??= __webpack_require__(972));
+// docker-modem takes `require('ssh2').Client` at load time: a constructor that builds the real one.
+function Client(...args) {
+  return new (load().Client)(...args);
+}
+module.exports = new Proxy({ Client }, { get: (own, key) => (key === 'Client' ? Client : load()[key]) });
 
 
 /***/ })

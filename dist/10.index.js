@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 982;
-exports.ids = [982];
+exports.id = 10;
+exports.ids = [10];
 exports.modules = {
 
-/***/ 9982:
+/***/ 7010:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,7 +12,7 @@ __webpack_require__.d(__webpack_exports__, {
   runDeploy: () => (/* binding */ runDeploy)
 });
 
-;// CONCATENATED MODULE: ./src/deploy/release.ts
+;// CONCATENATED MODULE: ../deploy/release.ts
 /**
  * Which version goes live, and whether that is a rollback. Pure: the inputs are what the target
  * and the deployment history say, so every rule here is unit-tested without a host.
@@ -65,7 +65,7 @@ function mergeKnown(...sources) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/stages/deploy.ts
+;// CONCATENATED MODULE: ../stages/deploy.ts
 
 /** Reads what is live, decides what goes live (and whether that is a rollback), then does it. */
 async function runDeploy(o) {

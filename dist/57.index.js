@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 357;
-exports.ids = [357];
+exports.id = 57;
+exports.ids = [57];
 exports.modules = {
 
-/***/ 5183:
+/***/ 5419:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -75,7 +75,7 @@ exports.req = req;
 
 /***/ }),
 
-/***/ 8894:
+/***/ 9514:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -110,7 +110,7 @@ exports.Agent = void 0;
 const net = __importStar(__webpack_require__(9278));
 const http = __importStar(__webpack_require__(8611));
 const https_1 = __webpack_require__(5692);
-__exportStar(__webpack_require__(5183), exports);
+__exportStar(__webpack_require__(5419), exports);
 const INTERNAL = Symbol('AgentBaseInternalState');
 class Agent extends http.Agent {
     constructor(opts) {
@@ -259,7 +259,7 @@ exports.Agent = Agent;
 
 /***/ }),
 
-/***/ 8850:
+/***/ 4374:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -277,7 +277,7 @@ exports.AddressError = AddressError;
 
 /***/ }),
 
-/***/ 5864:
+/***/ 5276:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -292,7 +292,7 @@ exports.assertByteArray = assertByteArray;
 exports.numberToPaddedHex = numberToPaddedHex;
 exports.stringToPaddedHex = stringToPaddedHex;
 exports.testBit = testBit;
-const address_error_1 = __webpack_require__(8850);
+const address_error_1 = __webpack_require__(4374);
 /**
  * Returns whether this address's *network* is contained within `address`,
  * i.e. whether every address this one can represent also falls inside
@@ -437,7 +437,7 @@ function testBit(binaryValue, position) {
 
 /***/ }),
 
-/***/ 9253:
+/***/ 9857:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -466,19 +466,19 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.v6 = exports.AddressError = exports.Address6 = exports.Address4 = void 0;
-var ipv4_1 = __webpack_require__(5565);
+var ipv4_1 = __webpack_require__(2438);
 Object.defineProperty(exports, "Address4", ({ enumerable: true, get: function () { return ipv4_1.Address4; } }));
-var ipv6_1 = __webpack_require__(8096);
+var ipv6_1 = __webpack_require__(444);
 Object.defineProperty(exports, "Address6", ({ enumerable: true, get: function () { return ipv6_1.Address6; } }));
-var address_error_1 = __webpack_require__(8850);
+var address_error_1 = __webpack_require__(4374);
 Object.defineProperty(exports, "AddressError", ({ enumerable: true, get: function () { return address_error_1.AddressError; } }));
-const helpers = __importStar(__webpack_require__(339));
+const helpers = __importStar(__webpack_require__(5823));
 exports.v6 = { helpers };
 //# sourceMappingURL=ip-address.js.map
 
 /***/ }),
 
-/***/ 5565:
+/***/ 2438:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -508,9 +508,9 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Address4 = void 0;
-const common = __importStar(__webpack_require__(5864));
-const constants = __importStar(__webpack_require__(6437));
-const address_error_1 = __webpack_require__(8850);
+const common = __importStar(__webpack_require__(5276));
+const constants = __importStar(__webpack_require__(7153));
+const address_error_1 = __webpack_require__(4374);
 const isCorrect4 = common.isCorrect(constants.BITS);
 /**
  * Represents an IPv4 address
@@ -1086,7 +1086,7 @@ const SPECIAL_PURPOSE_V4 = constants.SPECIAL_PURPOSE.map(([cidr, , reachable]) =
 
 /***/ }),
 
-/***/ 8096:
+/***/ 444:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -1117,14 +1117,14 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Address6 = void 0;
-const common = __importStar(__webpack_require__(5864));
-const constants4 = __importStar(__webpack_require__(6437));
-const constants6 = __importStar(__webpack_require__(2899));
-const helpers = __importStar(__webpack_require__(339));
-const ipv4_1 = __webpack_require__(5565);
-const regular_expressions_1 = __webpack_require__(2016);
-const address_error_1 = __webpack_require__(8850);
-const common_1 = __webpack_require__(5864);
+const common = __importStar(__webpack_require__(5276));
+const constants4 = __importStar(__webpack_require__(7153));
+const constants6 = __importStar(__webpack_require__(8111));
+const helpers = __importStar(__webpack_require__(5823));
+const ipv4_1 = __webpack_require__(2438);
+const regular_expressions_1 = __webpack_require__(9004);
+const address_error_1 = __webpack_require__(4374);
+const common_1 = __webpack_require__(5276);
 const isCorrect6 = common.isCorrect(constants6.BITS);
 function assert(condition) {
     if (!condition) {
@@ -2555,7 +2555,7 @@ const NAT64_LOCAL_USE_SUBNET = new Address6('64:ff9b:1::/48');
 
 /***/ }),
 
-/***/ 6437:
+/***/ 7153:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2612,7 +2612,7 @@ exports.SPECIAL_PURPOSE = [
 
 /***/ }),
 
-/***/ 2899:
+/***/ 8111:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2750,7 +2750,7 @@ exports.SPECIAL_PURPOSE = [
 
 /***/ }),
 
-/***/ 339:
+/***/ 5823:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2810,7 +2810,7 @@ function simpleGroup(addressString, offset = 0) {
 
 /***/ }),
 
-/***/ 2016:
+/***/ 9004:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -2843,7 +2843,7 @@ exports.groupPossibilities = groupPossibilities;
 exports.padGroup = padGroup;
 exports.simpleRegularExpression = simpleRegularExpression;
 exports.possibleElisions = possibleElisions;
-const v6 = __importStar(__webpack_require__(2899));
+const v6 = __importStar(__webpack_require__(8111));
 function groupPossibilities(possibilities) {
     return `(${possibilities.join('|')})`;
 }
@@ -2911,12 +2911,12 @@ function possibleElisions(elidedGroups, moreLeft, moreRight) {
 
 /***/ }),
 
-/***/ 7290:
+/***/ 918:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const utils_1 = __webpack_require__(8632);
+const utils_1 = __webpack_require__(9308);
 // The default Buffer size if one is not provided.
 const DEFAULT_SMARTBUFFER_SIZE = 4096;
 // The default string encoding to use for reading/writing strings.
@@ -4150,7 +4150,7 @@ exports.SmartBuffer = SmartBuffer;
 
 /***/ }),
 
-/***/ 8632:
+/***/ 9308:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4264,7 +4264,7 @@ exports.bigIntAndBufferInt64Check = bigIntAndBufferInt64Check;
 
 /***/ }),
 
-/***/ 3357:
+/***/ 1057:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -4296,9 +4296,9 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SocksProxyAgent = void 0;
-const socks_1 = __webpack_require__(93);
-const agent_base_1 = __webpack_require__(8894);
-const debug_1 = __importDefault(__webpack_require__(2830));
+const socks_1 = __webpack_require__(518);
+const agent_base_1 = __webpack_require__(9514);
+const debug_1 = __importDefault(__webpack_require__(5293));
 const dns = __importStar(__webpack_require__(2250));
 const net = __importStar(__webpack_require__(9278));
 const tls = __importStar(__webpack_require__(4756));
@@ -4465,7 +4465,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 7142:
+/***/ 9778:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -4482,13 +4482,13 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SocksClientError = exports.SocksClient = void 0;
 const events_1 = __webpack_require__(4434);
 const net = __webpack_require__(9278);
-const smart_buffer_1 = __webpack_require__(7290);
-const constants_1 = __webpack_require__(4223);
-const helpers_1 = __webpack_require__(639);
-const receivebuffer_1 = __webpack_require__(1129);
-const util_1 = __webpack_require__(9712);
+const smart_buffer_1 = __webpack_require__(918);
+const constants_1 = __webpack_require__(2851);
+const helpers_1 = __webpack_require__(6835);
+const receivebuffer_1 = __webpack_require__(3525);
+const util_1 = __webpack_require__(8204);
 Object.defineProperty(exports, "SocksClientError", ({ enumerable: true, get: function () { return util_1.SocksClientError; } }));
-const ip_address_1 = __webpack_require__(9253);
+const ip_address_1 = __webpack_require__(9857);
 class SocksClient extends events_1.EventEmitter {
     constructor(options) {
         super();
@@ -5264,7 +5264,7 @@ exports.SocksClient = SocksClient;
 
 /***/ }),
 
-/***/ 4223:
+/***/ 2851:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5378,7 +5378,7 @@ var SocksClientState;
 
 /***/ }),
 
-/***/ 639:
+/***/ 6835:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -5388,10 +5388,10 @@ exports.validateSocksClientChainOptions = validateSocksClientChainOptions;
 exports.ipv4ToInt32 = ipv4ToInt32;
 exports.int32ToIpv4 = int32ToIpv4;
 exports.ipToBuffer = ipToBuffer;
-const util_1 = __webpack_require__(9712);
-const constants_1 = __webpack_require__(4223);
+const util_1 = __webpack_require__(8204);
+const constants_1 = __webpack_require__(2851);
 const stream = __webpack_require__(2203);
-const ip_address_1 = __webpack_require__(9253);
+const ip_address_1 = __webpack_require__(9857);
 const net = __webpack_require__(9278);
 /**
  * Validates the provided SocksClientOptions
@@ -5550,7 +5550,7 @@ function ipToBuffer(ip) {
 
 /***/ }),
 
-/***/ 1129:
+/***/ 3525:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5599,7 +5599,7 @@ exports.ReceiveBuffer = ReceiveBuffer;
 
 /***/ }),
 
-/***/ 9712:
+/***/ 8204:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5630,7 +5630,7 @@ function shuffleArray(array) {
 
 /***/ }),
 
-/***/ 93:
+/***/ 518:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -5649,7 +5649,7 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-__exportStar(__webpack_require__(7142), exports);
+__exportStar(__webpack_require__(9778), exports);
 //# sourceMappingURL=index.js.map
 
 /***/ })

@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 611;
-exports.ids = [611];
+exports.id = 327;
+exports.ids = [327];
 exports.modules = {
 
-/***/ 9629:
+/***/ 9601:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -136,14 +136,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9611:
+/***/ 2327:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   HttpProxyAgent: () => (/* binding */ HttpProxyAgent),
 /* harmony export */   HttpsProxyAgent: () => (/* binding */ HttpsProxyAgent)
 /* harmony export */ });
-/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9629);
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9601);
 
 
 /* unused harmony default export */ var __WEBPACK_DEFAULT_EXPORT__ = ((/* unused pure expression or super */ null && (mod)));

@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 618;
-exports.ids = [618];
+exports.id = 502;
+exports.ids = [502];
 exports.modules = {
 
-/***/ 9618:
+/***/ 4502:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,9 +14,9 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: HISTORY_QUERY
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
-var github = __webpack_require__(2413);
-;// CONCATENATED MODULE: ./src/github/api-error.ts
+// EXTERNAL MODULE: ../../node_modules/@actions/github/lib/github.js + 22 modules
+var github = __webpack_require__(1329);
+;// CONCATENATED MODULE: ../github/api-error.ts
 /**
  * Turns what Octokit throws into one sentence for a warning. Deployment records are a courtesy to
  * the reader of the repository page, never a reason to fail a deploy, so every GitHub error ends up
@@ -72,7 +72,7 @@ function hideToken(message, token) {
     return token.length >= 3 ? message.split(token).join('***') : message;
 }
 
-;// CONCATENATED MODULE: ./src/github/deployments.ts
+;// CONCATENATED MODULE: ../github/deployments.ts
 
 
 /** GitHub rejects status descriptions over 140 characters with a 422. */

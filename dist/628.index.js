@@ -1,18 +1,18 @@
 "use strict";
-exports.id = 800;
-exports.ids = [800];
+exports.id = 628;
+exports.ids = [628];
 exports.modules = {
 
-/***/ 9800:
+/***/ 628:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 var __webpack_unused_export__;
 
 __webpack_unused_export__ = ({ value: true });
 exports.wT = __webpack_unused_export__ = void 0;
-const ed5 = __webpack_require__(6950);
-const ed2 = __webpack_require__(2107);
-const NSed3 = __webpack_require__(5699);
+const ed5 = __webpack_require__(9338);
+const ed2 = __webpack_require__(7604);
+const NSed3 = __webpack_require__(2455);
 var isS = ed5.isS;
 var isChar10 = ed5.isChar;
 var isNameStartChar = ed5.isNameStartChar;
@@ -2063,7 +2063,7 @@ exports.wT = SaxesParser;
 
 /***/ }),
 
-/***/ 6950:
+/***/ 9338:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2174,7 +2174,7 @@ exports.isNameChar = isNameChar;
 
 /***/ }),
 
-/***/ 2107:
+/***/ 7604:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2325,7 +2325,7 @@ exports.isNameChar = isNameChar;
 
 /***/ }),
 
-/***/ 5699:
+/***/ 2455:
 /***/ ((__unused_webpack_module, exports) => {
 
 

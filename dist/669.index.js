@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 873;
-exports.ids = [873];
+exports.id = 669;
+exports.ids = [669];
 exports.modules = {
 
-/***/ 9873:
+/***/ 4669:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -18,11 +18,11 @@ var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/types.ts
-var types = __webpack_require__(8522);
-// EXTERNAL MODULE: ./node_modules/saxes/saxes.js
-var saxes = __webpack_require__(9800);
-;// CONCATENATED MODULE: ./src/gate/xml.ts
+// EXTERNAL MODULE: ../types.ts
+var types = __webpack_require__(1566);
+// EXTERNAL MODULE: ../../node_modules/saxes/saxes.js
+var saxes = __webpack_require__(628);
+;// CONCATENATED MODULE: ../gate/xml.ts
 /**
  * A streaming XML reader for test and coverage reports, on `saxes` (a strict, well-formedness
  * checking SAX parser): reports of 50 MB and more are read chunk by chunk, never held whole, and a
@@ -145,7 +145,7 @@ function firstBytes(text, max = 60) {
     return one.length > max ? `${one.slice(0, max)}…` : one;
 }
 
-;// CONCATENATED MODULE: ./src/gate/coverage.ts
+;// CONCATENATED MODULE: ../gate/coverage.ts
 /**
  * Coverage read from one report, whatever tool wrote it, the format detected from the content
  * (file names lie): lcov, Cobertura XML, JaCoCo XML, Clover XML, OpenCover XML, Go's coverprofile,
@@ -741,7 +741,7 @@ function field(obj, key) {
     return isObject(obj) ? obj[key] : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/gate/junit.ts
+;// CONCATENATED MODULE: ../gate/junit.ts
 /**
  * Reads JUnit XML reports as strictly as the strictest readers do, streaming (a 50 MB report is
  * never held whole):
@@ -1197,7 +1197,7 @@ function truncateUtf8(s, max) {
     return out + TRUNCATED;
 }
 
-;// CONCATENATED MODULE: ./src/gate/quarantine.ts
+;// CONCATENATED MODULE: ../gate/quarantine.ts
 /**
  * Splits failures into those that block the gate and those on the quarantine list (known-flaky
  * tests that are reported but do not block).
@@ -1229,9 +1229,9 @@ function idsOf(f) {
     return [name, `${cls} ${name}`, `${cls}.${name}`, `${cls} › ${name}`];
 }
 
-// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 8 modules
-var esm = __webpack_require__(1138);
-;// CONCATENATED MODULE: ./src/util/glob.ts
+// EXTERNAL MODULE: ../../node_modules/minimatch/dist/esm/index.js + 8 modules
+var esm = __webpack_require__(8662);
+;// CONCATENATED MODULE: ../util/glob.ts
 
 
 
@@ -1259,9 +1259,9 @@ function globFiles(root, patterns) {
     return found.sort();
 }
 
-// EXTERNAL MODULE: ./src/util/shell.ts
-var shell = __webpack_require__(5462);
-;// CONCATENATED MODULE: ./src/stages/gate.ts
+// EXTERNAL MODULE: ../util/shell.ts
+var shell = __webpack_require__(1162);
+;// CONCATENATED MODULE: ../stages/gate.ts
 
 
 
@@ -1478,13 +1478,13 @@ async function readCoverage(file, workDir, required) {
 
 /***/ }),
 
-/***/ 5462:
+/***/ 1162:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   E: () => (/* binding */ runShell)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1260);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3032);
 
 /**
  * Runs a user command the way a workflow `run:` step does (bash, errexit + pipefail), streaming its

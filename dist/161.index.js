@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 459;
-exports.ids = [459];
+exports.id = 161;
+exports.ids = [161];
 exports.modules = {
 
-/***/ 9459:
+/***/ 8655:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -21,16 +21,16 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./node_modules/dockerode/lib/docker.js
-var lib_docker = __webpack_require__(9040);
+// EXTERNAL MODULE: ../../node_modules/dockerode/lib/docker.js
+var lib_docker = __webpack_require__(5292);
 var docker_default = /*#__PURE__*/__webpack_require__.n(lib_docker);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
-// EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
-var ignore = __webpack_require__(4158);
+// EXTERNAL MODULE: ../../node_modules/@balena/dockerignore/ignore.js
+var ignore = __webpack_require__(114);
 var ignore_default = /*#__PURE__*/__webpack_require__.n(ignore);
-;// CONCATENATED MODULE: ./src/build/context-files.ts
+;// CONCATENATED MODULE: ../build/context-files.ts
 
 
 
@@ -72,7 +72,7 @@ function listContextFiles(contextDir, dockerfile) {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
-;// CONCATENATED MODULE: ./src/build/cache-from.ts
+;// CONCATENATED MODULE: ../build/cache-from.ts
 /**
  * Where a fresh runner finds its build cache: images this repository already pushed. Every image
  * safe-deploy pushes is tagged `<image>:<commit sha>` and carries BuildKit inline cache metadata,
@@ -125,14 +125,14 @@ function cacheFromCandidates(repo, sha, commits) {
     return [...seen].map((c) => `${repo}:${c}`);
 }
 
-// EXTERNAL MODULE: ./src/build/describe.ts
-var describe = __webpack_require__(2299);
-// EXTERNAL MODULE: ./node_modules/tar-fs/index.js
-var tar_fs = __webpack_require__(5645);
-// EXTERNAL MODULE: ./node_modules/protobufjs/index.js
-var protobufjs = __webpack_require__(3928);
+// EXTERNAL MODULE: ../build/describe.ts
+var describe = __webpack_require__(6239);
+// EXTERNAL MODULE: ../../node_modules/tar-fs/index.js
+var tar_fs = __webpack_require__(6657);
+// EXTERNAL MODULE: ../../node_modules/protobufjs/index.js
+var protobufjs = __webpack_require__(2092);
 var protobufjs_default = /*#__PURE__*/__webpack_require__.n(protobufjs);
-;// CONCATENATED MODULE: ./src/build/buildkit-proto.ts
+;// CONCATENATED MODULE: ../build/buildkit-proto.ts
 /**
  * The few BuildKit protobuf messages safe-deploy speaks, written out here (not loaded from .proto
  * files at run time) so the ncc bundle needs no asset files. Field numbers follow moby/buildkit's
@@ -211,7 +211,7 @@ function decodeStatus(aux) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/build/docker-image.ts
+;// CONCATENATED MODULE: ../build/docker-image.ts
 class DockerStreamError extends Error {
     lastLines;
     constructor(message, lastLines) {
@@ -321,7 +321,7 @@ async function imageLabels(docker, ref, auth, onLine) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/progress.ts
+;// CONCATENATED MODULE: ../build/progress.ts
 const KEEP_LINES = 20;
 // `[2/4] RUN …`, `[stage-0 2/4] RUN …`, `[build 1/3] FROM …`
 const STEP_RE = /^\[(?:[\w.-]+ )?\d+\/\d+\] (\S+)/;
@@ -427,9 +427,9 @@ class BuildProgress {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
-// EXTERNAL MODULE: ./node_modules/@grpc/grpc-js/build/src/index.js
-var src = __webpack_require__(3033);
-;// CONCATENATED MODULE: ./src/build/session.ts
+// EXTERNAL MODULE: ./grpc-js.cjs
+var grpc_js = __webpack_require__(1214);
+;// CONCATENATED MODULE: ../build/session.ts
 /**
  * A BuildKit session: the channel through which the engine's builder asks the client for what it
  * must not keep, build secrets and registry credentials. The client opens `POST /session`, the
@@ -507,7 +507,7 @@ async function openSession(docker, secrets, auth) {
         });
     });
     const missingSecrets = new Set();
-    const server = new src.Server();
+    const server = new grpc_js.Server();
     server.addService({ Check: unary(HEALTH, HealthCheckRequest, HealthCheckResponse) }, { Check: (_call, cb) => cb(null, { status: 1 }) });
     server.addService({
         Credentials: unary(CREDENTIALS, CredentialsRequest, CredentialsResponse),
@@ -521,10 +521,10 @@ async function openSession(docker, secrets, auth) {
                 return cb(null, { data: Buffer.from(value) });
             missingSecrets.add(call.request.ID);
             // BuildKit reads NotFound as "no such secret": fatal for required mounts, an empty mount otherwise.
-            cb({ code: src.status.NOT_FOUND, details: `secret ${call.request.ID} not found` });
+            cb({ code: grpc_js.status.NOT_FOUND, details: `secret ${call.request.ID} not found` });
         },
     });
-    server.createConnectionInjector(src.ServerCredentials.createInsecure()).injectConnection(socket);
+    server.createConnectionInjector(grpc_js.ServerCredentials.createInsecure()).injectConnection(socket);
     let closed = false;
     return {
         id,
@@ -542,7 +542,7 @@ async function openSession(docker, secrets, auth) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/build/build-image.ts
+;// CONCATENATED MODULE: ../build/build-image.ts
 
 
 
@@ -741,7 +741,7 @@ async function buildClassic(docker, req, onLine) {
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
-;// CONCATENATED MODULE: ./src/build/registry-auth.ts
+;// CONCATENATED MODULE: ../build/registry-auth.ts
 
 
 
@@ -811,9 +811,9 @@ function fromHelper(helper, host) {
     }
 }
 
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __webpack_require__(7194);
-;// CONCATENATED MODULE: ./src/stages/build.ts
+// EXTERNAL MODULE: ../secrets.ts
+var secrets = __webpack_require__(6214);
+;// CONCATENATED MODULE: ../stages/build.ts
 
 
 
@@ -1051,6 +1051,50 @@ function reportCache(c, log) {
             : 'Build cache: no earlier commit known (no git parents, no event "before"); building from local cache only.');
     return c.refs;
 }
+
+
+/***/ }),
+
+/***/ 1214:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+// Stands in for `@grpc/grpc-js` in the bundle only (src/lazy/tsconfig.json maps the name here):
+// dockerode requires it when it loads, for its own BuildKit session, which the action never uses;
+// our session (src/build/session.ts) loads the real module on first use. Its path below is not
+// the mapped name, so it reaches the real one.
+let real;
+module.exports = new Proxy({}, { get: (_, key) => (real ??= __webpack_require__(4885))[key] });
+
+
+/***/ }),
+
+/***/ 8972:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+// Stands in for `@grpc/proto-loader` in the bundle only (src/lazy/tsconfig.json maps the name here):
+// dockerode requires it when it loads, for its own BuildKit session, which the action never uses.
+let real;
+module.exports = new Proxy({}, { get: (_, key) => (real ??= __webpack_require__(4133))[key] });
+
+
+/***/ }),
+
+/***/ 2314:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+// Stands in for `ssh2` in the bundle only (src/lazy/tsconfig.json maps the name here): docker-modem
+// requires it when it loads, for ssh:// engines, which most runs never use. The real module loads
+// on first use instead. Its path below is not the mapped name, so it reaches the real one.
+let real;
+const load = () => (real ??= __webpack_require__(972));
+// docker-modem takes `require('ssh2').Client` at load time: a constructor that builds the real one.
+function Client(...args) {
+  return new (load().Client)(...args);
+}
+module.exports = new Proxy({ Client }, { get: (own, key) => (key === 'Client' ? Client : load()[key]) });
 
 
 /***/ })

@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 205;
-exports.ids = [205];
+exports.id = 225;
+exports.ids = [225];
 exports.modules = {
 
-/***/ 1205:
+/***/ 2225:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -22,13 +22,13 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3243);
-/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6617);
-/* harmony import */ var _kubernetes_client_node_dist_azure_auth_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5779);
-/* harmony import */ var _kubernetes_client_node_dist_exec_auth_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3497);
-/* harmony import */ var _kubernetes_client_node_dist_file_auth_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5752);
-/* harmony import */ var _kubernetes_client_node_dist_gcp_auth_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9704);
-/* harmony import */ var _kubernetes_client_node_dist_oidc_auth_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5195);
+/* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2831);
+/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4861);
+/* harmony import */ var _kubernetes_client_node_dist_azure_auth_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5511);
+/* harmony import */ var _kubernetes_client_node_dist_exec_auth_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3877);
+/* harmony import */ var _kubernetes_client_node_dist_file_auth_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1356);
+/* harmony import */ var _kubernetes_client_node_dist_gcp_auth_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(5556);
+/* harmony import */ var _kubernetes_client_node_dist_oidc_auth_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5015);
 /**
  * The kubeconfig, read as client-node's KubeConfig reads it and with client-node's own parts: its
  * validators for clusters, users and contexts, and its authenticators (exec credential plugins such

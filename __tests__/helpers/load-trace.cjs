@@ -9,7 +9,6 @@
 // $SAFE_DEPLOY_LOAD_TRACE at exit.
 // CommonJS on purpose: with an ESM preload (`--import`) Node loads the CommonJS main through its ESM
 // loader, which scans the whole bundle for exports first and adds that time to what is measured.
-/* eslint-disable @typescript-eslint/no-require-imports, no-undef */
 const fs = require('node:fs');
 const Module = require('node:module');
 const childProcess = require('node:child_process');

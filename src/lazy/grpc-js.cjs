@@ -4,4 +4,7 @@
 // our session (src/build/session.ts) loads the real module on first use. Its path below is not
 // the mapped name, so it reaches the real one.
 let real;
-module.exports = new Proxy({}, { get: (_, key) => (real ??= require('@grpc/grpc-js/build/src/index.js'))[key] });
+module.exports = new Proxy(
+  {},
+  { get: (_, key) => (real ??= require('@grpc/grpc-js/build/src/index.js'))[key] },
+);

@@ -220,7 +220,10 @@ test('a whole deploy (history, start, finish) is 5 requests in 4 round trips, th
   // The end: this one's success and the live one's inactive (found in the history read at the
   // start: no second read), sent together.
   expect(calls().slice(3).sort()).toEqual(
-    [`POST /repos/acme/app/deployments/${id}/statuses`, `POST /repos/acme/app/deployments/${live.id}/statuses`].sort(),
+    [
+      `POST /repos/acme/app/deployments/${id}/statuses`,
+      `POST /repos/acme/app/deployments/${live.id}/statuses`,
+    ].sort(),
   );
   expect(before).toBe(1);
   expect(fake.maxInFlight).toBe(2);

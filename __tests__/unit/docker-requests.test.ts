@@ -201,7 +201,12 @@ describe('drain evidence: connections to the old upstream in /proc/net/tcp{,6}',
       new Set([open8612]),
       { upstream: 2, old: 1, unsure: 1 },
     ],
-    ['nothing was open before the reload', new Set<string>(), new Set<string>(), { upstream: 2, old: 0, unsure: 0 }],
+    [
+      'nothing was open before the reload',
+      new Set<string>(),
+      new Set<string>(),
+      { upstream: 2, old: 0, unsure: 0 },
+    ],
   ])('%s', (_, before, unsure, left) => {
     expect(leftOf(procNet, [upstream], [18377], before, unsure)?.left).toEqual(left);
   });
@@ -216,8 +221,18 @@ describe('drain evidence: connections to the old upstream in /proc/net/tcp{,6}',
     ['nothing left', { upstream: 0, old: 0, unsure: 0 }, 0, true],
     ['a request still on the old upstream', { upstream: 1, old: 0, unsure: 0 }, 60_000, false],
     ['an old client connection not yet dialed upstream', { upstream: 0, old: 1, unsure: 0 }, 60_000, false],
-    ['a connection of either config, within the settle window', { upstream: 0, old: 0, unsure: 2 }, 1_999, false],
-    ['a connection of either config, after the settle window', { upstream: 0, old: 0, unsure: 2 }, 2_000, true],
+    [
+      'a connection of either config, within the settle window',
+      { upstream: 0, old: 0, unsure: 2 },
+      1_999,
+      false,
+    ],
+    [
+      'a connection of either config, after the settle window',
+      { upstream: 0, old: 0, unsure: 2 },
+      2_000,
+      true,
+    ],
   ])('drained? %s', (_, left, elapsed, drained) => {
     expect(drainedBy(left, elapsed, 2_000)).toBe(drained);
   });
@@ -295,7 +310,9 @@ describe('the switch exec: site file and reload in one round trip', () => {
       const { stdout } = runSwitch(':80 {}', 0, true, [443, port]);
       const keys = [...clientConnections(stdout, [port])];
       const client = clients[0]?.address() as net.AddressInfo;
-      expect(keys).toEqual([expect.stringMatching(new RegExp(`:${client.port.toString(16).toUpperCase().padStart(4, '0')}$`))]);
+      expect(keys).toEqual([
+        expect.stringMatching(new RegExp(`:${client.port.toString(16).toUpperCase().padStart(4, '0')}$`)),
+      ]);
       expect(clientConnections(stdout, [otherPort]).size).toBe(0); // not a public port: not kept
       expect(stdout).not.toMatch(/ 0A /); // no listening socket either
     } finally {

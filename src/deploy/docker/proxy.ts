@@ -239,8 +239,7 @@ export function switchSiteExec(
   // Only the headers and the public ports' open connections are kept: on a host-network proxy the
   // table is the whole host's, and its thousand TIME_WAIT lines cost ~30 ms on the way out.
   const hex = ports.map((p) => p.toString(16).padStart(4, '0').toUpperCase()).join('|') || 'none';
-  const table =
-    `awk 'FNR == 1 || (($4 == "01" || $4 == "08") && $2 ~ /:(${hex})$/)' /proc/net/tcp /proc/net/tcp6 2>/dev/null`;
+  const table = `awk 'FNR == 1 || (($4 == "01" || $4 == "08") && $2 ~ /:(${hex})$/)' /proc/net/tcp /proc/net/tcp6 2>/dev/null`;
   const script =
     `{ printf '%s' "$SAFE_DEPLOY_SITE" > "$1.new" && mv -f "$1.new" "$1"; } || exit ${WRITE_FAILED}; ` +
     `${table}; exec ${RELOAD.join(' ')} >&2`;

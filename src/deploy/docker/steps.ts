@@ -77,7 +77,11 @@ export async function failedHealth(
  * drain: traffic has already moved, and the old containers must not keep running. `table` is the
  * proxy's TCP table from just before the reload (switchSite), the drain's evidence.
  */
-export async function retire(ctx: Ctx, keep: string, table: string | undefined): Promise<Drained | undefined> {
+export async function retire(
+  ctx: Ctx,
+  keep: string,
+  table: string | undefined,
+): Promise<Drained | undefined> {
   const running = (await appContainers(ctx)).filter((c) => c.State === 'running' && nameOf(c) !== keep);
   if (running.length === 0) return undefined;
   let d: Drained | undefined;

@@ -1064,7 +1064,10 @@ function reportCache(c, log) {
 // our session (src/build/session.ts) loads the real module on first use. Its path below is not
 // the mapped name, so it reaches the real one.
 let real;
-module.exports = new Proxy({}, { get: (_, key) => (real ??= __webpack_require__(4885))[key] });
+module.exports = new Proxy(
+  {},
+  { get: (_, key) => (real ??= __webpack_require__(4885))[key] },
+);
 
 
 /***/ }),
@@ -1076,7 +1079,10 @@ module.exports = new Proxy({}, { get: (_, key) => (real ??= __webpack_require__(
 // Stands in for `@grpc/proto-loader` in the bundle only (src/lazy/tsconfig.json maps the name here):
 // dockerode requires it when it loads, for its own BuildKit session, which the action never uses.
 let real;
-module.exports = new Proxy({}, { get: (_, key) => (real ??= __webpack_require__(4133))[key] });
+module.exports = new Proxy(
+  {},
+  { get: (_, key) => (real ??= __webpack_require__(4133))[key] },
+);
 
 
 /***/ }),

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import {
   randomSha,
@@ -265,10 +266,19 @@ test('6. SIGTERM after the switch reports the new version live, not "previous ke
   const t = target('termafter');
   const first = await deploy(t, 'v1');
   expectCode(first, 0);
+  // A client connected before the switch that has sent nothing yet: the old config keeps it (for
+  // up to 5 s), so the drain waits for it and the SIGTERM lands during the drain.
+  let idle: net.Socket | undefined;
+  const sigterm = when(/switched :\d+ to /, (child) => child.kill('SIGTERM'), 200);
   const run = await deploy(t, 'v2', {
     inputs: { 'drain-timeout': '20s', 'health-url': `${t.base}/health` },
-    onSpawn: when(/switched :\d+ to /, (child) => child.kill('SIGTERM'), 200),
+    onSpawn: (child) => {
+      when(/probing http/, () => (idle = net.connect(t.port, '127.0.0.1')))?.(child);
+      sigterm?.(child);
+    },
   });
+  idle?.destroy();
+  expect(idle).toBeDefined();
   expect(run.code).not.toBe(0);
   const log = visibleLog(run);
   expect(log).toContain('Received SIGTERM');

@@ -935,9 +935,18 @@ async function runBuild(b, o) {
         ...b.labels,
     };
     const secrets = new Map(Object.entries(b.buildSecrets));
-    // The session opens while the cache lookups finish. Nothing below throws before the try, whose
-    // finally closes it however the build ends (buildImage closes it too: closing twice is nothing).
+    // The session opens and the context is listed while the cache lookups finish. The try below
+    // closes the session however the build ends (buildImage closes it too: closing twice is
+    // nothing); a context that cannot be listed closes it here.
     const opened = startSession(docker, secrets, auth);
+    let files;
+    try {
+        files = listContextFiles(contextDir, b.dockerfile);
+    }
+    catch (err) {
+        void opened.then((s) => s.ok && s.session.close());
+        throw err;
+    }
     const cacheFrom = b.buildCache === 'registry' ? reportCache(await prep.cache, o.log) : [];
     o.log.info(`Building ${image} from ${contextDir} (${b.dockerfile})…`);
     const started = Date.now();
@@ -945,7 +954,7 @@ async function runBuild(b, o) {
     try {
         outcome = await buildImage(docker, {
             contextDir,
-            files: listContextFiles(contextDir, b.dockerfile),
+            files,
             dockerfile: b.dockerfile,
             tag: image,
             buildArgs: b.buildArgs,

@@ -17,6 +17,7 @@ import {
 } from '../build/build-image';
 import { DockerStreamError, imageLabels, lookupRemote, pushImage } from '../build/docker-image';
 import { resolveAuth, type ResolvedAuth } from '../build/registry-auth';
+import { warmSession } from '../build/session';
 import { registerSecret } from '../secrets';
 
 export interface BuildResult extends StageResult {
@@ -99,6 +100,9 @@ export function prepareBuild(b: BuildInputs, o: PrepOptions): BuildPrep {
   const facts = engineFacts(docker);
   // Marked handled: a run that never builds (failed gate, earlier build) leaves it unread.
   facts.catch(() => undefined);
+  // A first attempt usually builds (a re-run usually finds its image): its session's gRPC code
+  // loads now, while the questions above are in flight, instead of on the way to the build.
+  if (o.ctx.runAttempt === 1 && !o.dryRun) setImmediate(warmSession);
   return {
     docker,
     prior,

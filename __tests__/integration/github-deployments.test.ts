@@ -208,9 +208,7 @@ test('a whole deploy (history, start, finish) is 5 requests in 4 round trips, th
   expect(history.find((d) => d.state === 'success')?.id).toBe(live.id);
   const id = (await gh.start(startParams())) as number;
   const before = fake.maxInFlight;
-  const started = Date.now();
   await gh.finish(id, 'success', { environment: 'production' });
-  const finishMs = Date.now() - started;
 
   expect(calls().slice(0, 3)).toEqual([
     'POST /graphql',
@@ -227,7 +225,6 @@ test('a whole deploy (history, start, finish) is 5 requests in 4 round trips, th
   );
   expect(before).toBe(1);
   expect(fake.maxInFlight).toBe(2);
-  expect(finishMs).toBeLessThan(2 * fake.latencyMs);
   expect(live.statuses.at(-1)?.state).toBe('inactive');
   expect(warnings).toEqual([]);
 });

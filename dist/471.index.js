@@ -1561,8 +1561,9 @@ async function failedHealth(ctx, container, health, previous) {
 }
 /**
  * After the switch: the old containers (the previous one, and strays of killed runs) are stopped
- * once the proxy has no connection left to them (requests in flight finish), at most `drainMs`
- * later; then SIGTERM, and another `drainMs` before SIGKILL. A cancel here only shortens the
+ * once no request can still reach them (drain.ts: requests in flight finish, and so do those the
+ * old config accepted before the reload), at most `drainMs` later; then SIGTERM, and another
+ * `drainMs` before SIGKILL. A cancel here only shortens the
  * drain: traffic has already moved, and the old containers must not keep running. `table` is the
  * proxy's TCP table from just before the reload (switchSite), the drain's evidence.
  */

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError, parseInputs } from '../../src/inputs';
 import { DEFAULT_PROXY_ADMIN, DEFAULT_PROXY_IMAGE } from '../../src/deploy/docker/defaults';
-import { clientConnections, connectionsTo, drainedBy, leftOf } from '../../src/deploy/docker/drain';
+import { drainedBy, leftOf } from '../../src/deploy/docker/drain';
+import { clientConnections, connectionsTo } from '../../src/deploy/docker/proc-net';
 import {
   fingerprint,
   isKnownKey,

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { execIn, messageOf, sleep, statusOf } from './exec';
+import { clientConnectionsScript } from './proc-net';
 import { tar, untar } from './tar';
 
 /**
@@ -236,13 +237,9 @@ export function switchSiteExec(
   ports: readonly number[],
 ): { cmd: string[]; env: string[] } {
   // Exit 97 (not a code caddy uses) tells a file that could not be written from a rejected config.
-  // Only the headers and the public ports' open connections are kept: on a host-network proxy the
-  // table is the whole host's, and its thousand TIME_WAIT lines cost ~30 ms on the way out.
-  const hex = ports.map((p) => p.toString(16).padStart(4, '0').toUpperCase()).join('|') || 'none';
-  const table = `awk 'FNR == 1 || (($4 == "01" || $4 == "08") && $2 ~ /:(${hex})$/)' /proc/net/tcp /proc/net/tcp6 2>/dev/null`;
   const script =
     `{ printf '%s' "$SAFE_DEPLOY_SITE" > "$1.new" && mv -f "$1.new" "$1"; } || exit ${WRITE_FAILED}; ` +
-    `${table}; exec ${RELOAD.join(' ')} >&2`;
+    `${clientConnectionsScript(ports)}; exec ${RELOAD.join(' ')} >&2`;
   return { cmd: ['sh', '-c', script, 'switch-site', file], env: [`SAFE_DEPLOY_SITE=${content}`] };
 }
 
@@ -266,6 +263,7 @@ export async function switchSite(
   if (r.exitCode !== 0) throw new Error(`caddy reload in ${proxy} failed (exit ${r.exitCode}): ${why}`);
   return r.stdout.includes('local_address') ? r.stdout : undefined;
 }
+
 const WRITE_FAILED = 97;
 
 /** Graceful reload; a config Caddy rejects leaves the running one in place, and we say why. */

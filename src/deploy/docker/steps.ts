@@ -1,7 +1,8 @@
 import { appContainers, nameOf, prune, removeContainer, stopContainer } from './containers';
 import type { Ctx } from './context';
 import { lastLogLines, messageOf, sleep } from './exec';
-import { clientConnections, endpointOf, waitDrained, type Drained, type Endpoint } from './drain';
+import { endpointOf, waitDrained, type Drained } from './drain';
+import { clientConnections, type Endpoint } from './proc-net';
 import { describe, waitHealthy } from './health';
 import type { ProxyConfig } from './proxy';
 import type { DockerDeployResult, DockerVersion, HealthReport } from './types';

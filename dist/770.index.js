@@ -69,8 +69,8 @@ function commandTarget(c) {
     };
 }
 
-// EXTERNAL MODULE: ../deploy/docker/index.ts + 18 modules
-var docker = __webpack_require__(7161);
+// EXTERNAL MODULE: ../deploy/docker/index.ts + 19 modules
+var docker = __webpack_require__(9909);
 // EXTERNAL MODULE: ../deploy/docker/defaults.ts
 var defaults = __webpack_require__(6992);
 ;// CONCATENATED MODULE: ../deploy/docker-target.ts

@@ -1,9 +1,9 @@
 "use strict";
-exports.id = 471;
-exports.ids = [471];
+exports.id = 771;
+exports.ids = [771];
 exports.modules = {
 
-/***/ 7161:
+/***/ 9909:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -497,6 +497,67 @@ async function describeHolder(docker, name) {
     }
 }
 
+;// CONCATENATED MODULE: ../deploy/docker/proc-net.ts
+const ESTABLISHED = '01';
+const CLOSE_WAIT = '08';
+/** The hex form /proc/net/tcp uses for an IPv4 address (little-endian 32-bit word). */
+function hex4(ip) {
+    const parts = ip.split('.').map(Number);
+    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+        return undefined;
+    return parts
+        .reverse()
+        .map((p) => p.toString(16).padStart(2, '0'))
+        .join('')
+        .toUpperCase();
+}
+const hexPort = (port) => port.toString(16).padStart(4, '0').toUpperCase();
+/**
+ * A shell command that prints the tables' header lines and the lines clientConnections keeps for
+ * `ports`: on a host-network proxy the table is the whole host's, and its thousand TIME_WAIT lines
+ * cost ~30 ms on the way out of an exec. awk: busybox's in the proxy image, mawk here.
+ */
+function clientConnectionsScript(ports) {
+    const hex = ports.map(hexPort).join('|') || 'none';
+    return `awk 'FNR == 1 || (($4 == "${ESTABLISHED}" || $4 == "${CLOSE_WAIT}") && $2 ~ /:(${hex})$/)' /proc/net/tcp /proc/net/tcp6 2>/dev/null`;
+}
+/** The socket lines of /proc/net/tcp{,6}: local address, remote address, state (upper case). */
+function sockets(procNet) {
+    const out = [];
+    for (const line of procNet.split('\n')) {
+        const f = line.trim().split(/\s+/);
+        if (f.length > 3 && /^\d+:$/.test(f[0] ?? ''))
+            out.push({ local: (f[1] ?? '').toUpperCase(), remote: (f[2] ?? '').toUpperCase(), state: f[3] ?? '' });
+    }
+    return out;
+}
+/**
+ * ESTABLISHED connections whose remote end is `to`, in the text of /proc/net/tcp and tcp6 (an
+ * IPv4 address appears in tcp6 as ::ffff:a.b.c.d). Undefined when `to` is not an IPv4 address.
+ */
+function connectionsTo(procNet, to) {
+    const ip = hex4(to.ip);
+    if (!ip)
+        return undefined;
+    const port = hexPort(to.port);
+    const remotes = new Set([`${ip}:${port}`, `0000000000000000FFFF0000${ip}:${port}`]);
+    return sockets(procNet).filter((s) => s.state === ESTABLISHED && remotes.has(s.remote)).length;
+}
+/**
+ * The server side of the client connections to `ports` (the site's public ports) that are still
+ * the server's to answer: ESTABLISHED, or CLOSE_WAIT (the client has sent all it will, the server
+ * may still be answering). Keyed by both ends, which no other connection shares while it is open.
+ */
+function clientConnections(procNet, ports) {
+    const suffixes = ports.map((p) => `:${hexPort(p)}`);
+    const keys = new Set();
+    for (const s of sockets(procNet)) {
+        if ((s.state === ESTABLISHED || s.state === CLOSE_WAIT) && suffixes.some((x) => s.local.endsWith(x)))
+            keys.add(`${s.local}>${s.remote}`);
+    }
+    return keys;
+}
+
 ;// CONCATENATED MODULE: ../deploy/docker/tar.ts
 const BLOCK = 512;
 function writeString(buf, value, offset, length) {
@@ -575,6 +636,7 @@ function untar(archive) {
 }
 
 ;// CONCATENATED MODULE: ../deploy/docker/proxy.ts
+
 
 
 const MAIN = '/etc/caddy/Caddyfile';
@@ -773,12 +835,8 @@ async function removeSite(docker, proxy, file) {
  */
 function switchSiteExec(file, content, ports) {
     // Exit 97 (not a code caddy uses) tells a file that could not be written from a rejected config.
-    // Only the headers and the public ports' open connections are kept: on a host-network proxy the
-    // table is the whole host's, and its thousand TIME_WAIT lines cost ~30 ms on the way out.
-    const hex = ports.map((p) => p.toString(16).padStart(4, '0').toUpperCase()).join('|') || 'none';
-    const table = `awk 'FNR == 1 || (($4 == "01" || $4 == "08") && $2 ~ /:(${hex})$/)' /proc/net/tcp /proc/net/tcp6 2>/dev/null`;
     const script = `{ printf '%s' "$SAFE_DEPLOY_SITE" > "$1.new" && mv -f "$1.new" "$1"; } || exit ${WRITE_FAILED}; ` +
-        `${table}; exec ${RELOAD.join(' ')} >&2`;
+        `${clientConnectionsScript(ports)}; exec ${RELOAD.join(' ')} >&2`;
     return { cmd: ['sh', '-c', script, 'switch-site', file], env: [`SAFE_DEPLOY_SITE=${content}`] };
 }
 /**
@@ -1273,56 +1331,7 @@ async function launch(ctx, opts, prober, existing, ports) {
 ;// CONCATENATED MODULE: ../deploy/docker/drain.ts
 
 
-const ESTABLISHED = '01';
-const CLOSE_WAIT = '08';
-/** The hex form /proc/net/tcp uses for an IPv4 address (little-endian 32-bit word). */
-function hex4(ip) {
-    const parts = ip.split('.').map(Number);
-    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
-        return undefined;
-    return parts
-        .reverse()
-        .map((p) => p.toString(16).padStart(2, '0'))
-        .join('')
-        .toUpperCase();
-}
-const hexPort = (port) => port.toString(16).padStart(4, '0').toUpperCase();
-/** The socket lines of /proc/net/tcp{,6}: local address, remote address, state (upper case). */
-function sockets(procNet) {
-    const out = [];
-    for (const line of procNet.split('\n')) {
-        const f = line.trim().split(/\s+/);
-        if (f.length > 3 && /^\d+:$/.test(f[0] ?? ''))
-            out.push({ local: (f[1] ?? '').toUpperCase(), remote: (f[2] ?? '').toUpperCase(), state: f[3] ?? '' });
-    }
-    return out;
-}
-/**
- * ESTABLISHED connections whose remote end is `to`, in the text of /proc/net/tcp and tcp6 (an
- * IPv4 address appears in tcp6 as ::ffff:a.b.c.d). Undefined when `to` is not an IPv4 address.
- */
-function connectionsTo(procNet, to) {
-    const ip = hex4(to.ip);
-    if (!ip)
-        return undefined;
-    const port = hexPort(to.port);
-    const remotes = new Set([`${ip}:${port}`, `0000000000000000FFFF0000${ip}:${port}`]);
-    return sockets(procNet).filter((s) => s.state === ESTABLISHED && remotes.has(s.remote)).length;
-}
-/**
- * The server side of the client connections to `ports` (the site's public ports) that are still
- * the server's to answer: ESTABLISHED, or CLOSE_WAIT (the client has sent all it will, the server
- * may still be answering). Keyed by both ends, which no other connection shares while it is open.
- */
-function clientConnections(procNet, ports) {
-    const suffixes = ports.map((p) => `:${hexPort(p)}`);
-    const keys = new Set();
-    for (const s of sockets(procNet)) {
-        if ((s.state === ESTABLISHED || s.state === CLOSE_WAIT) && suffixes.some((x) => s.local.endsWith(x)))
-            keys.add(`${s.local}>${s.remote}`);
-    }
-    return keys;
-}
+
 /**
  * Reads one table against the client connections open before the reload. `unsure` is the set of
  * those accepted since, as the first read after the switch found them; the first read passes
@@ -1501,6 +1510,7 @@ async function exitedWith(docker, container) {
 }
 
 ;// CONCATENATED MODULE: ../deploy/docker/steps.ts
+
 
 
 
